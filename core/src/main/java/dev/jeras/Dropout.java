@@ -1,0 +1,76 @@
+package dev.jeras;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * Inverted dropout, as Keras's {@code Dropout}: in training each value is zeroed with probability
+ * {@code rate} and the survivors are scaled by {@code 1 / (1 - rate)}; outside training it is the
+ * identity. The mask comes from a generator split off the model's seed.
+ */
+public final class Dropout extends Layer {
+
+    private final float rate;
+    private RandomGenerator rng;
+    private final Buffer output = new Buffer();
+    private float[] mask = new float[0];
+    private boolean maskFixed;
+    private boolean lastWasTraining;
+
+    /** A dropout of the given rate, in [0, 1). */
+    public Dropout(double rate) {
+        super("dropout", null);
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("Dropout rate must be in [0, 1), received " + rate);
+        }
+        this.rate = (float) rate;
+    }
+
+    @Override
+    protected Shape onBuild(Shape inputShape, RandomGenerator rng) {
+        this.rng = rng instanceof RandomGenerator.SplittableGenerator s ? s.split() : rng;
+        return inputShape;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        lastWasTraining = training && rate > 0f;
+        if (!lastWasTraining) {
+            return x;
+        }
+        int n = x.size();
+        if (!maskFixed) {
+            if (mask.length < n) {
+                mask = new float[n];
+            }
+            float keep = 1f / (1f - rate);
+            for (int i = 0; i < n; i++) {
+                mask[i] = rng.nextFloat() < rate ? 0f : keep;
+            }
+        }
+        Tensor y = output.get(x.rows(), outputShape());
+        kernels().multiply(x.array(), x.offset(), mask, 0, y.array(), y.offset(), n);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, boolean needInputGradient) {
+        if (!needInputGradient) {
+            return null;
+        }
+        if (lastWasTraining) {
+            kernels().multiply(dy.array(), dy.offset(), mask, 0, dy.array(), dy.offset(), dy.size());
+        }
+        return dy;
+    }
+
+    /** Uses {@code fixedMask} in every training pass from now on (for gradient checks). */
+    void fixMask(float[] fixedMask) {
+        this.mask = fixedMask.clone();
+        this.maskFixed = true;
+    }
+
+    /** The fraction of values dropped in training. */
+    public double rate() {
+        return rate;
+    }
+}

@@ -1,0 +1,293 @@
+package dev.jeras;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+import dev.jeras.kernels.Kernels;
+
+/**
+ * A linear stack of layers, as Keras's {@code Sequential}: {@code compile}, {@code fit},
+ * {@code evaluate}, {@code predict}/{@code apply} and {@code summary}. A Sequential is itself a
+ * layer, so a trained model can be wrapped, as in {@code new Sequential(model, new Softmax())}.
+ *
+ * <p>Weights are created when the input shape is first known, from the model's seed (random unless
+ * {@link #seed(long)} fixes it, like an unseeded Keras model). Console output goes to
+ * {@link System#out} unless {@link #output(PrintStream)} says otherwise.
+ */
+public final class Sequential extends Layer {
+
+    private final List<Layer> layers;
+    private long seed = ThreadLocalRandom.current().nextLong();
+    private SplittableRandom rng;
+    private List<Parameter> parameters = List.of();
+    /** Index of the first layer with parameters; layers before it need no backward pass. */
+    private int firstTrainable;
+    private Optimizer optimizer;
+    private Loss loss;
+    private List<Metric> metrics = List.of();
+    private PrintStream out = System.out;
+    private TrainingLoop loop;
+
+    /** A model of the given layers, applied in order. */
+    public Sequential(Layer... layers) {
+        super("sequential", layers.length > 0 ? layers[0].declaredInputShape() : null);
+        if (layers.length == 0) {
+            throw new IllegalArgumentException("a Sequential model needs at least one layer");
+        }
+        Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Layer layer : layers) {
+            if (layer == null) {
+                throw new IllegalArgumentException("Sequential received a null layer: " + Arrays.toString(layers));
+            }
+            if (!seen.add(layer)) {
+                throw new IllegalArgumentException("layer " + layer.name() + " appears twice in the model; create a new layer for each position");
+            }
+        }
+        this.layers = List.of(layers);
+    }
+
+    /** Fixes the seed for weight initialisation, dropout masks and shuffling; call before the model is built. */
+    public Sequential seed(long seed) {
+        if (isBuilt()) {
+            throw new IllegalStateException("model " + name() + " is already built: set its seed before its first use");
+        }
+        this.seed = seed;
+        return this;
+    }
+
+    /** Computes with {@code kernels} instead of {@link Kernels#active()}; call before the model is built. */
+    public Sequential useKernels(Kernels kernels) {
+        setKernels(kernels);
+        return this;
+    }
+
+    /** Prints summaries and progress to {@code out} instead of {@link System#out}. */
+    public Sequential output(PrintStream out) {
+        this.out = out;
+        return this;
+    }
+
+    /** The layers, in order. */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** Chooses the optimizer, the loss and the metrics for {@code fit} and {@code evaluate}. */
+    public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
+        if (optimizer == null || loss == null) {
+            throw new IllegalArgumentException("compile needs an optimizer and a loss, received optimizer=" + optimizer + ", loss=" + loss);
+        }
+        this.optimizer = optimizer;
+        this.loss = loss;
+        this.metrics = List.of(metrics);
+    }
+
+    /** Trains for {@code epochs} epochs with Keras's defaults (batch 32, shuffled, progress bar). */
+    public History fit(Tensor x, UInt8Tensor y, int epochs) {
+        return fit(x, y, FitOptions.epochs(epochs));
+    }
+
+    /** Trains on {@code x} (samples first) against class labels {@code y}, printing Keras's progress. */
+    public History fit(Tensor x, UInt8Tensor y, FitOptions options) {
+        int[] labels = prepare(x, y, "fit");
+        int n = x.rows();
+        int[] order = identity(n);
+        RandomGenerator shuffler = options.seed() != null ? new SplittableRandom(options.seed()) : rng.split();
+        int steps = (n + options.batchSize() - 1) / options.batchSize();
+        List<Double> losses = new ArrayList<>();
+        List<Double> accuracies = new ArrayList<>();
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            if (options.verbose() > 0) {
+                out.println("Epoch " + epoch + "/" + options.epochs());
+            }
+            if (options.shuffle()) {
+                shuffle(order, shuffler);
+            }
+            EvalResult r = loop.run(x, labels, order, options.batchSize(), true, progbar(steps, options.verbose()));
+            losses.add(r.loss());
+            accuracies.add(r.accuracy());
+        }
+        return new History(losses, accuracies);
+    }
+
+    /** Evaluates with a progress bar (verbose 1). */
+    public EvalResult evaluate(Tensor x, UInt8Tensor y) {
+        return evaluate(x, y, 1);
+    }
+
+    /** Returns the mean loss and the accuracy on {@code x}, {@code y} in batches of 32; verbose as in {@code fit}. */
+    public EvalResult evaluate(Tensor x, UInt8Tensor y, int verbose) {
+        if (verbose < 0 || verbose > 2) {
+            throw new IllegalArgumentException("verbose must be 0, 1 or 2, received " + verbose);
+        }
+        int[] labels = prepare(x, y, "evaluate");
+        int steps = (x.rows() + INFERENCE_BATCH - 1) / INFERENCE_BATCH;
+        return loop.run(x, labels, identity(x.rows()), INFERENCE_BATCH, false, progbar(steps, verbose));
+    }
+
+    /**
+     * The model's outputs for {@code x}, in batches of 32, as a new tensor. Unlike Keras's
+     * {@code predict} it prints no progress bar; it is the same as {@link #apply}.
+     */
+    public Tensor predict(Tensor x) {
+        return apply(x);
+    }
+
+    @Override
+    public Tensor apply(Tensor x) {
+        if (!isBuilt() && x.shape().rank() >= 2) {
+            buildFor(x.shape().withoutBatch());
+        }
+        return super.apply(x);
+    }
+
+    @Override
+    protected Shape onBuild(Shape inputShape, RandomGenerator rng) {
+        this.rng = rng instanceof SplittableRandom s ? s.split() : new SplittableRandom(rng.nextLong());
+        Shape shape = inputShape;
+        List<Parameter> all = new ArrayList<>();
+        firstTrainable = layers.size();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            layer.build(shape, kernels(), rng);
+            shape = layer.outputShape();
+            if (!layer.parameters().isEmpty() && firstTrainable == layers.size()) {
+                firstTrainable = i;
+            }
+            all.addAll(layer.parameters());
+        }
+        parameters = List.copyOf(all);
+        return shape;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        Tensor h = x;
+        for (int i = 0; i < layers.size(); i++) {
+            h = layers.get(i).forward(h, training);
+        }
+        return h;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, boolean needInputGradient) {
+        int stop = needInputGradient ? 0 : firstTrainable;
+        Tensor g = dy;
+        for (int i = layers.size() - 1; i >= stop; i--) {
+            g = layers.get(i).backward(g, needInputGradient || i > firstTrainable);
+        }
+        return needInputGradient ? g : null;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** Prints Keras's summary table to the model's output. */
+    public void summary() {
+        if (!isBuilt()) {
+            if (declaredInputShape() == null) {
+                throw new IllegalStateException("model " + name() + " is not built yet, so its shapes are unknown: "
+                        + "give the first layer an input shape (for example new Flatten(28, 28)) or call fit or apply first");
+            }
+            buildFor(declaredInputShape());
+        }
+        out.print(Summary.of(this));
+        out.flush();
+    }
+
+    Loss loss() {
+        return loss;
+    }
+
+    Optimizer optimizer() {
+        return optimizer;
+    }
+
+    List<Metric> metrics() {
+        return metrics;
+    }
+
+    private void buildFor(Shape sample) {
+        build(sample, kernels() != null ? kernels() : Kernels.active(), new SplittableRandom(seed));
+    }
+
+    /** Validates data for fit or evaluate, builds the model if needed, and returns the labels as ints. */
+    private int[] prepare(Tensor x, UInt8Tensor y, String caller) {
+        if (loss == null) {
+            throw new IllegalStateException("call compile(optimizer, loss, metrics) before " + caller);
+        }
+        if (x.shape().rank() < 2 || x.rows() == 0) {
+            throw new IllegalArgumentException(caller + " needs a non-empty batch of samples (samples first), received shape " + x.shape());
+        }
+        if (!isBuilt()) {
+            buildFor(x.shape().withoutBatch());
+        }
+        checkInput(x);
+        Shape output = outputShape();
+        int classes = output.rank() == 1 ? output.dim(0) : -1;
+        int[] labels = Labels.of(y, x.rows(), classes, "the model's output " + output.toBatchString());
+        if (loop == null) {
+            loop = new TrainingLoop(this);
+        }
+        return labels;
+    }
+
+    private Progbar progbar(int steps, int verbose) {
+        if (verbose == 0) {
+            return null;
+        }
+        boolean terminal = out == System.out && System.console() != null && System.console().isTerminal();
+        List<String> names = new ArrayList<>();
+        for (Metric m : metrics) {
+            names.add(m.kerasName());
+        }
+        names.add("loss");
+        return new Progbar(steps, verbose, terminal, out, System::nanoTime, names.toArray(String[]::new));
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    /** Fisher-Yates, in place. */
+    private static void shuffle(int[] order, RandomGenerator rng) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    @Override
+    String typeName() {
+        return "Sequential";
+    }
+
+    /** Keras formats memory with 1024-byte units and two decimals. */
+    static String readableSize(long bytes) {
+        String[] units = {"B", "KB", "MB", "GB", "TB"};
+        double size = bytes;
+        int u = 0;
+        while (size >= 1024 && u < units.length - 1) {
+            size /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f %s", size, units[u]);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.jeras;
+
+import dev.jeras.kernels.Kernels;
+
+/**
+ * One pass over a dataset in batches, training or evaluating, with buffers kept between passes so
+ * that a step allocates nothing: each batch is gathered (in shuffled order) into a reused tensor,
+ * run forward, scored by the fused loss, and in training run backward and through the optimizer.
+ */
+final class TrainingLoop {
+
+    private final Sequential model;
+    private final Buffer batch = new Buffer();
+    private final Buffer lossGradient = new Buffer();
+    private int[] batchLabels = new int[0];
+    private int[] predictions = new int[0];
+
+    TrainingLoop(Sequential model) {
+        this.model = model;
+    }
+
+    /**
+     * Runs over the samples of {@code x} in the given order and returns the mean loss and accuracy.
+     * Loss is averaged per sample (Keras weights each batch's mean loss by its size).
+     */
+    EvalResult run(Tensor x, int[] labels, int[] order, int batchSize, boolean training, Progbar progress) {
+        Kernels kernels = model.kernels();
+        Loss loss = model.loss();
+        Optimizer optimizer = model.optimizer();
+        Shape sample = model.inputShape();
+        int rowSize = sample.size();
+        int classes = model.outputShape().dim(0);
+        if (batchLabels.length < batchSize) {
+            batchLabels = new int[batchSize];
+            predictions = new int[batchSize];
+        }
+        boolean showAccuracy = model.metrics().contains(Metric.ACCURACY);
+        double[] shown = new double[showAccuracy ? 2 : 1]; // the progress bar's order: accuracy, loss
+        int n = x.rows();
+        int steps = (n + batchSize - 1) / batchSize;
+        double lossSum = 0;
+        long correct = 0;
+        for (int step = 0; step < steps; step++) {
+            int start = step * batchSize;
+            int rows = Math.min(batchSize, n - start);
+            Tensor xb = batch.get(rows, sample);
+            for (int r = 0; r < rows; r++) {
+                int src = order[start + r];
+                System.arraycopy(x.array(), x.offset() + src * rowSize, xb.array(), r * rowSize, rowSize);
+                batchLabels[r] = labels[src];
+            }
+            Tensor scores = model.forward(xb, training);
+            Tensor grad = training ? lossGradient.get(rows, model.outputShape()) : null;
+            lossSum += loss.sum(kernels, scores, batchLabels, 0, grad, 1f / rows);
+            kernels.argmax(scores.array(), scores.offset(), rows, classes, predictions, 0);
+            for (int r = 0; r < rows; r++) {
+                if (predictions[r] == batchLabels[r]) {
+                    correct++;
+                }
+            }
+            if (training) {
+                model.backward(grad, false);
+                optimizer.step(kernels, model.parameters());
+            }
+            if (progress != null) {
+                int seen = start + rows;
+                if (showAccuracy) {
+                    shown[0] = (double) correct / seen;
+                }
+                shown[shown.length - 1] = lossSum / seen;
+                progress.update(step + 1, shown);
+            }
+        }
+        return new EvalResult(lossSum / n, (double) correct / n);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.jeras.kernels;
+
+/**
+ * A source of {@link Kernels} found through {@link java.util.ServiceLoader}, such as the OpenBLAS
+ * binding in the {@code dev.jeras.blas} module. Providers are tried before the built-in kernels.
+ */
+public interface KernelsProvider {
+
+    /** The name {@code -Djeras.kernels=NAME} uses to force this provider, for example {@code openblas}. */
+    String name();
+
+    /** Loads the kernels, or throws with the reason they cannot run here and what to install. */
+    Kernels load() throws KernelsUnavailableException;
+}

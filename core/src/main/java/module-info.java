@@ -1,0 +1,13 @@
+/**
+ * jeras core: tensors, compute kernels (a scalar reference and Vector API SIMD), Keras-shaped layers,
+ * losses, optimizers, the {@code Sequential} model and the MNIST dataset loader.
+ */
+module dev.jeras.core {
+    requires jdk.incubator.vector;
+
+    exports dev.jeras;
+    exports dev.jeras.datasets;
+    exports dev.jeras.kernels;
+
+    uses dev.jeras.kernels.KernelsProvider;
+}

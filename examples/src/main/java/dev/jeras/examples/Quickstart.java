@@ -1,0 +1,162 @@
+package dev.jeras.examples;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import dev.jeras.Activation;
+import dev.jeras.Adam;
+import dev.jeras.Dense;
+import dev.jeras.Dropout;
+import dev.jeras.EvalResult;
+import dev.jeras.FitOptions;
+import dev.jeras.Flatten;
+import dev.jeras.Metric;
+import dev.jeras.Sequential;
+import dev.jeras.Softmax;
+import dev.jeras.SparseCategoricalCrossentropy;
+import dev.jeras.Tensor;
+import dev.jeras.UInt8Tensor;
+import dev.jeras.datasets.DatasetException;
+import dev.jeras.datasets.Mnist;
+import dev.jeras.kernels.Kernels;
+
+/**
+ * The TensorFlow 2 "quickstart for beginners", step by step, in jeras. Run with
+ * {@code java --add-modules jdk.incubator.vector -jar examples/target/quickstart.jar --help}.
+ */
+public final class Quickstart {
+
+    private static final String USAGE = """
+            usage: java --add-modules jdk.incubator.vector -jar examples/target/quickstart.jar [options]
+              --epochs N       training epochs (default 5)
+              --batch-size N   samples per training step (default 32)
+              --seed N         seed for weights, dropout and shuffling (default: random)
+              --data DIR       read MNIST from DIR only (default: JERAS_DATA, the cache, or a download)
+              --help           print this message
+            """;
+
+    private Quickstart() {
+    }
+
+    /** Parsed command line. */
+    record Options(int epochs, int batchSize, Long seed, Path data) {
+
+        static Options parse(String[] args) {
+            int epochs = 5;
+            int batchSize = 32;
+            Long seed = null;
+            Path data = null;
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                if (flag.equals("--help") || flag.equals("-h")) {
+                    return null;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + flag + (isFlag(flag) ? " needs a value" : " is not known"));
+                }
+                String value = args[++i];
+                switch (flag) {
+                    case "--epochs" -> epochs = positive(flag, value, true);
+                    case "--batch-size" -> batchSize = positive(flag, value, false);
+                    case "--seed" -> seed = number(flag, value);
+                    case "--data" -> data = Path.of(value);
+                    default -> throw new IllegalArgumentException("option " + flag + " is not known");
+                }
+            }
+            return new Options(epochs, batchSize, seed, data);
+        }
+
+        private static boolean isFlag(String s) {
+            return s.equals("--epochs") || s.equals("--batch-size") || s.equals("--seed") || s.equals("--data");
+        }
+
+        private static int positive(String flag, String value, boolean zeroAllowed) {
+            long n = number(flag, value);
+            if (n < (zeroAllowed ? 0 : 1) || n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(flag + " needs a " + (zeroAllowed ? "non-negative" : "positive")
+                        + " integer, received " + value);
+            }
+            return (int) n;
+        }
+
+        private static long number(String flag, String value) {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + " needs an integer, received '" + value + "'");
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("quickstart: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.print(USAGE);
+            return;
+        }
+        try {
+            run(options);
+        } catch (DatasetException e) {
+            System.err.println("quickstart: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static void run(Options options) {
+        System.out.println("jeras kernels: " + Kernels.selection());
+
+        System.out.println("\n1. Load MNIST and scale the pixels to [0, 1]");
+        Mnist.Data mnist = options.data() != null ? Mnist.loadData(options.data()) : Mnist.loadData();
+        Tensor xTrain = mnist.xTrain().div(255f);
+        Tensor xTest = mnist.xTest().div(255f);
+        UInt8Tensor yTrain = mnist.yTrain();
+        UInt8Tensor yTest = mnist.yTest();
+        System.out.printf("x_train %s, y_train %s, x_test %s, y_test %s%n",
+                mnist.xTrain().shape(), yTrain.shape(), mnist.xTest().shape(), yTest.shape());
+
+        System.out.println("\n2. Build the model");
+        Sequential model = new Sequential(
+                new Flatten(28, 28),
+                new Dense(128, Activation.RELU),
+                new Dropout(0.2),
+                new Dense(10));
+        if (options.seed() != null) {
+            model.seed(options.seed());
+        }
+
+        System.out.println("\n3. Logits for the first training image, and their softmax");
+        Tensor predictions = model.apply(xTrain.rows(0, 1));
+        System.out.println(predictions);
+        System.out.println(new Softmax().apply(predictions));
+
+        System.out.println("\n4. The untrained loss (about -log(1/10) = 2.3)");
+        SparseCategoricalCrossentropy lossFn = new SparseCategoricalCrossentropy(true);
+        System.out.printf(Locale.ROOT, "%.4f%n", lossFn.call(yTrain.rows(0, 1), predictions));
+
+        System.out.println("\n5. Compile");
+        model.compile(new Adam(), lossFn, Metric.ACCURACY);
+        model.summary();
+
+        System.out.println("\n6. Train");
+        long start = System.nanoTime();
+        model.fit(xTrain, yTrain, FitOptions.epochs(options.epochs()).batchSize(options.batchSize()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "fit: %d epochs in %.2f s%n", options.epochs(), seconds);
+
+        System.out.println("\n7. Evaluate");
+        EvalResult result = model.evaluate(xTest, yTest, 2);
+        System.out.printf(Locale.ROOT, "test loss %.4f, test accuracy %.4f%n", result.loss(), result.accuracy());
+
+        System.out.println("\n8. Probabilities for the first five test images");
+        Sequential probabilityModel = new Sequential(model, new Softmax());
+        System.out.println(probabilityModel.apply(xTest.rows(0, 5)));
+    }
+}
