@@ -15,9 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the incubating Vector API: a packed, register-blocked GEMM and vectorised element-wise
  * operations. The only core class that touches {@code jdk.incubator.vector}.
  *
- * <p>The vector width comes from the species given to the constructor, so one machine can test 128,
- * 256 and 512-bit code paths. Every loop is a vector body up to {@code species.loopBound(n)} followed
- * by a scalar tail.
+ * <p>The vector width is fixed per JVM: the Vector API compiles to SIMD instructions only when the
+ * species is a compile-time constant (a {@code static final}); an instance field leaves every vector
+ * boxed and runs some twenty times slower. The width is the CPU's preferred one unless
+ * {@code -Djeras.simd.bits=128|256|512} narrows it, which is how tests cover the narrower paths on a
+ * wide machine. Every loop is a vector body up to {@code SPECIES.loopBound(n)} followed by a scalar tail.
  */
 public final class SimdKernels implements Kernels {
 
@@ -26,27 +28,52 @@ public final class SimdKernels implements Kernels {
     /** Depth of one block of B: a KC x (2 vectors) panel stays in L1 while all rows of A stream past it. */
     private static final int KC = 256;
 
-    private final VectorSpecies<Float> species;
-    private final int lanes;
-    /** Panel width: two vectors of C columns per micro-tile row. */
-    private final int nr;
-    private final String name;
-    /** Scratch for packed B panels; one per thread so that shared kernels stay thread-safe. */
-    private final ThreadLocal<float[]> panels;
+    /** The system property that narrows the vector width, in bits. */
+    public static final String BITS_PROPERTY = "jeras.simd.bits";
 
-    /** Kernels at the widest vector shape this JVM prefers. */
-    public SimdKernels() {
-        this(FloatVector.SPECIES_PREFERRED);
+    private static final VectorSpecies<Float> SPECIES = configuredSpecies();
+    private static final int LANES = SPECIES.length();
+    /** Panel width: two vectors of C columns per micro-tile row. */
+    private static final int NR = 2 * LANES;
+
+    private final String name;
+    /** Per-thread GEMM scratch, so that one shared instance stays thread-safe. */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** A packed panel of B (KC x NR) and one tile of C (MR x NR). */
+    private static final class Scratch {
+        final float[] panel = new float[KC * NR];
+        final float[] tile = new float[MR * NR];
     }
 
-    /** Kernels at the given float species (for tests of narrower paths on a wide machine). */
-    public SimdKernels(VectorSpecies<Float> species) {
-        this.species = species;
-        this.lanes = species.length();
-        this.nr = 2 * lanes;
-        this.panels = ThreadLocal.withInitial(() -> new float[KC * nr]);
+    /** Kernels at this JVM's vector width: the preferred one, or {@code -Djeras.simd.bits}. */
+    public SimdKernels() {
         this.name = String.format(Locale.ROOT, "simd(%d-bit, %d lanes%s)",
-                species.vectorBitSize(), lanes, CpuFeatures.FMA ? ", fma" : "");
+                SPECIES.vectorBitSize(), LANES, CpuFeatures.FMA ? ", fma" : "");
+    }
+
+    /** The vector width in bits these kernels use. */
+    public static int vectorBits() {
+        return SPECIES.vectorBitSize();
+    }
+
+    private static VectorSpecies<Float> configuredSpecies() {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        String bits = System.getProperty(BITS_PROPERTY);
+        if (bits == null || bits.isBlank()) {
+            return preferred;
+        }
+        int requested;
+        try {
+            requested = Integer.parseInt(bits.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + BITS_PROPERTY + " must be 64, 128, 256 or 512, received '" + bits + "'");
+        }
+        if (Integer.bitCount(requested) != 1 || requested < 64 || requested > preferred.vectorBitSize()) {
+            throw new IllegalArgumentException("-D" + BITS_PROPERTY + "=" + requested + " is not a vector width this CPU runs: "
+                    + "choose a power of two from 64 to " + preferred.vectorBitSize());
+        }
+        return VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(requested));
     }
 
     @Override
@@ -73,121 +100,122 @@ public final class SimdKernels implements Kernels {
         // and the micro-kernel broadcasts single elements, so A is never packed.
         int rowStep = transA ? 1 : lda;
         int depthStep = transA ? lda : 1;
-        float[] packed = panels.get();
+        Scratch scratch = this.scratch.get();
+        float[] panel = scratch.panel;
+        float[] tile = scratch.tile;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             float blockBeta = p0 == 0 ? beta : 1f;
             int aBlock = aOff + p0 * depthStep;
-            for (int j0 = 0; j0 < n; j0 += nr) {
-                int nc = Math.min(nr, n - j0);
-                // A full-width panel of an untransposed B is read in place (rows ldb apart);
-                // transposed or ragged panels are copied into a zero-padded kc x nr buffer.
-                float[] panel = b;
-                int panelOff = bOff + p0 * ldb + j0;
-                int panelStride = ldb;
-                if (transB || nc < nr) {
-                    packPanel(transB, b, bOff, ldb, p0, j0, kc, nc, packed);
-                    panel = packed;
-                    panelOff = 0;
-                    panelStride = nr;
-                }
+            for (int j0 = 0; j0 < n; j0 += NR) {
+                int nc = Math.min(NR, n - j0);
+                packPanel(transB, b, bOff, ldb, p0, j0, kc, nc, panel);
                 int i = 0;
                 for (; i + MR <= m; i += MR) {
-                    tile4(kc, alpha, a, aBlock + i * rowStep, rowStep, depthStep,
-                            panel, panelOff, panelStride, blockBeta, c, cOff + i * ldc + j0, ldc, nc);
+                    tile4(kc, a, aBlock + i * rowStep, rowStep, depthStep, panel, tile);
+                    mergeTile(tile, MR, nc, alpha, blockBeta, c, cOff + i * ldc + j0, ldc);
                 }
                 for (; i < m; i++) {
-                    tile1(kc, alpha, a, aBlock + i * rowStep, depthStep,
-                            panel, panelOff, panelStride, blockBeta, c, cOff + i * ldc + j0, nc);
+                    tile1(kc, a, aBlock + i * rowStep, depthStep, panel, tile);
+                    mergeTile(tile, 1, nc, alpha, blockBeta, c, cOff + i * ldc + j0, ldc);
                 }
             }
         }
     }
 
-    /** Copies op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code packed} as kc rows of nr floats, zero-padded. */
-    private void packPanel(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
-                           float[] packed) {
+    /**
+     * Copies op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code panel} as kc contiguous rows of NR floats,
+     * zero-padded. Always packed: B's own rows are often a power of two apart (128 floats = 512 bytes),
+     * which maps a whole unpacked panel onto a few L1 sets.
+     */
+    private static void packPanel(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
+                                  float[] panel) {
+        if (!transB && nc == NR) {
+            for (int p = 0, src = bOff + p0 * ldb + j0; p < kc; p++, src += ldb) {
+                FloatVector.fromArray(SPECIES, b, src).intoArray(panel, p * NR);
+                FloatVector.fromArray(SPECIES, b, src + LANES).intoArray(panel, p * NR + LANES);
+            }
+            return;
+        }
         for (int p = 0; p < kc; p++) {
-            int dst = p * nr;
+            int dst = p * NR;
             for (int jj = 0; jj < nc; jj++) {
                 int j = j0 + jj;
-                packed[dst + jj] = transB ? b[bOff + j * ldb + p0 + p] : b[bOff + (p0 + p) * ldb + j];
+                panel[dst + jj] = transB ? b[bOff + j * ldb + p0 + p] : b[bOff + (p0 + p) * ldb + j];
             }
-            for (int jj = nc; jj < nr; jj++) {
-                packed[dst + jj] = 0f;
+            for (int jj = nc; jj < NR; jj++) {
+                panel[dst + jj] = 0f;
             }
         }
     }
 
-    /** A 4 x nr tile of C: 8 accumulators, 4 broadcasts of A and 2 loads of B per step of depth. */
-    private void tile4(int kc, float alpha, float[] a, int ai, int rowStep, int depthStep,
-                       float[] b, int bi, int bStride, float beta, float[] c, int ci, int ldc, int nc) {
-        FloatVector c00 = FloatVector.zero(species), c01 = c00, c10 = c00, c11 = c00;
+    /**
+     * The micro-kernel: a 4 x NR block of A.B into {@code tile} (row-major, NR wide). Eight
+     * accumulators, four broadcasts of A and two loads of B per step of depth. Vectors never leave
+     * this method: passed to a call the JIT declines to inline, they would be boxed on the heap.
+     */
+    private static void tile4(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel, float[] tile) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = ai;
         int a1 = ai + rowStep;
         int a2 = a1 + rowStep;
         int a3 = a2 + rowStep;
-        for (int p = 0; p < kc; p++, bi += bStride) {
-            FloatVector b0 = FloatVector.fromArray(species, b, bi);
-            FloatVector b1 = FloatVector.fromArray(species, b, bi + lanes);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p * NR);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p * NR + LANES);
             int ap = p * depthStep;
-            FloatVector x = FloatVector.broadcast(species, a[a0 + ap]);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(species, a[a1 + ap]);
+            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(species, a[a2 + ap]);
+            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(species, a[a3 + ap]);
+            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        storeRow(c00, c01, alpha, beta, c, ci, nc);
-        storeRow(c10, c11, alpha, beta, c, ci + ldc, nc);
-        storeRow(c20, c21, alpha, beta, c, ci + 2 * ldc, nc);
-        storeRow(c30, c31, alpha, beta, c, ci + 3 * ldc, nc);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, LANES);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + LANES);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + LANES);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + LANES);
     }
 
-    /** One row of C against a panel: the leftover rows when m is not a multiple of 4. */
-    private void tile1(int kc, float alpha, float[] a, int ai, int depthStep,
-                       float[] b, int bi, int bStride, float beta, float[] c, int ci, int nc) {
-        FloatVector c0 = FloatVector.zero(species), c1 = c0;
-        for (int p = 0; p < kc; p++, bi += bStride) {
-            FloatVector x = FloatVector.broadcast(species, a[ai + p * depthStep]);
-            c0 = x.fma(FloatVector.fromArray(species, b, bi), c0);
-            c1 = x.fma(FloatVector.fromArray(species, b, bi + lanes), c1);
+    /** One row of A against a panel, into the first row of {@code tile}: the rows left when m is not a multiple of 4. */
+    private static void tile1(int kc, float[] a, int ai, int depthStep, float[] panel, float[] tile) {
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai + p * depthStep]);
+            c0 = x.fma(FloatVector.fromArray(SPECIES, panel, p * NR), c0);
+            c1 = x.fma(FloatVector.fromArray(SPECIES, panel, p * NR + LANES), c1);
         }
-        storeRow(c0, c1, alpha, beta, c, ci, nc);
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, LANES);
     }
 
-    /** {@code C[ci .. ci+nc) = alpha * acc + beta * C}, masked when the panel is ragged; C unread when beta is 0. */
-    private void storeRow(FloatVector lo, FloatVector hi, float alpha, float beta, float[] c, int ci, int nc) {
-        lo = lo.mul(alpha);
-        hi = hi.mul(alpha);
-        if (nc == nr) {
-            if (beta != 0f) {
-                lo = FloatVector.fromArray(species, c, ci).mul(beta).add(lo);
-                hi = FloatVector.fromArray(species, c, ci + lanes).mul(beta).add(hi);
+    /** {@code C = alpha * tile + beta * C} over rows x nc; C is not read when beta is 0; masked when nc < NR. */
+    private static void mergeTile(float[] tile, int rows, int nc, float alpha, float beta, float[] c, int ci, int ldc) {
+        for (int r = 0; r < rows; r++, ci += ldc) {
+            for (int j = 0; j < NR; j += LANES) {
+                VectorMask<Float> inside = SPECIES.indexInRange(j, nc);
+                FloatVector v = FloatVector.fromArray(SPECIES, tile, r * NR + j).mul(alpha);
+                if (beta != 0f) {
+                    v = FloatVector.fromArray(SPECIES, c, ci + j, inside).mul(beta).add(v);
+                }
+                v.intoArray(c, ci + j, inside);
             }
-            lo.intoArray(c, ci);
-            hi.intoArray(c, ci + lanes);
-        } else {
-            VectorMask<Float> mLo = species.indexInRange(0, nc);
-            VectorMask<Float> mHi = species.indexInRange(lanes, nc);
-            if (beta != 0f) {
-                lo = FloatVector.fromArray(species, c, ci, mLo).mul(beta).add(lo);
-                hi = FloatVector.fromArray(species, c, ci + lanes, mHi).mul(beta).add(hi);
-            }
-            lo.intoArray(c, ci, mLo);
-            hi.intoArray(c, ci + lanes, mHi);
         }
     }
 
     /** {@code C = beta * C} (zero when beta is 0, even over NaN): GEMM with k = 0 or alpha = 0. */
-    private void scaleMatrix(float[] c, int cOff, int m, int n, int ldc, float beta) {
+    private static void scaleMatrix(float[] c, int cOff, int m, int n, int ldc, float beta) {
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
             for (int j = 0; j < n; j++) {
@@ -201,13 +229,13 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void addBias(float[] x, int off, int rows, int cols, float[] bias, boolean relu) {
-        int bound = species.loopBound(cols);
+        int bound = SPECIES.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int row = off + r * cols;
             int j = 0;
-            for (; j < bound; j += lanes) {
-                FloatVector v = FloatVector.fromArray(species, x, row + j)
-                        .add(FloatVector.fromArray(species, bias, j));
+            for (; j < bound; j += LANES) {
+                FloatVector v = FloatVector.fromArray(SPECIES, x, row + j)
+                        .add(FloatVector.fromArray(SPECIES, bias, j));
                 (relu ? v.max(0f) : v).intoArray(x, row + j);
             }
             for (; j < cols; j++) {
@@ -219,12 +247,12 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void reluBackward(float[] dy, int dyOff, float[] y, int yOff, int n) {
-        FloatVector zero = FloatVector.zero(species);
-        int bound = species.loopBound(n);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(n);
         int i = 0;
-        for (; i < bound; i += lanes) {
-            VectorMask<Float> active = FloatVector.fromArray(species, y, yOff + i).compare(VectorOperators.GT, 0f);
-            zero.blend(FloatVector.fromArray(species, dy, dyOff + i), active).intoArray(dy, dyOff + i);
+        for (; i < bound; i += LANES) {
+            VectorMask<Float> active = FloatVector.fromArray(SPECIES, y, yOff + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(SPECIES, dy, dyOff + i), active).intoArray(dy, dyOff + i);
         }
         for (; i < n; i++) {
             if (!(y[yOff + i] > 0f)) {
@@ -235,12 +263,12 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void columnSums(float[] x, int off, int rows, int cols, float[] out) {
-        int bound = species.loopBound(cols);
+        int bound = SPECIES.loopBound(cols);
         int j = 0;
-        for (; j < bound; j += lanes) {
-            FloatVector sum = FloatVector.zero(species);
+        for (; j < bound; j += LANES) {
+            FloatVector sum = FloatVector.zero(SPECIES);
             for (int r = 0; r < rows; r++) {
-                sum = sum.add(FloatVector.fromArray(species, x, off + r * cols + j));
+                sum = sum.add(FloatVector.fromArray(SPECIES, x, off + r * cols + j));
             }
             sum.intoArray(out, j);
         }
@@ -255,11 +283,11 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void multiply(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
-        int bound = species.loopBound(n);
+        int bound = SPECIES.loopBound(n);
         int i = 0;
-        for (; i < bound; i += lanes) {
-            FloatVector.fromArray(species, x, xOff + i)
-                    .mul(FloatVector.fromArray(species, y, yOff + i))
+        for (; i < bound; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOff + i)
+                    .mul(FloatVector.fromArray(SPECIES, y, yOff + i))
                     .intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
@@ -320,18 +348,18 @@ public final class SimdKernels implements Kernels {
                      float lr, float beta1, float beta2, float epsilon) {
         float oneMinusBeta1 = 1f - beta1;
         float oneMinusBeta2 = 1f - beta2;
-        int bound = species.loopBound(n);
+        int bound = SPECIES.loopBound(n);
         int i = 0;
-        for (; i < bound; i += lanes) {
-            FloatVector gv = FloatVector.fromArray(species, g, i);
-            FloatVector mv = FloatVector.fromArray(species, m, i);
-            FloatVector vv = FloatVector.fromArray(species, v, i);
+        for (; i < bound; i += LANES) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector mv = FloatVector.fromArray(SPECIES, m, i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, i);
             mv = gv.sub(mv).mul(oneMinusBeta1).add(mv);
             vv = gv.mul(gv).sub(vv).mul(oneMinusBeta2).add(vv);
             FloatVector step = mv.mul(lr).div(vv.sqrt().add(epsilon));
             mv.intoArray(m, i);
             vv.intoArray(v, i);
-            FloatVector.fromArray(species, w, i).sub(step).intoArray(w, i);
+            FloatVector.fromArray(SPECIES, w, i).sub(step).intoArray(w, i);
         }
         for (; i < n; i++) {
             m[i] += (g[i] - m[i]) * oneMinusBeta1;
@@ -342,12 +370,12 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        FloatVector a = FloatVector.broadcast(species, alpha);
-        int bound = species.loopBound(n);
+        FloatVector a = FloatVector.broadcast(SPECIES, alpha);
+        int bound = SPECIES.loopBound(n);
         int i = 0;
-        for (; i < bound; i += lanes) {
-            FloatVector.fromArray(species, x, xOff + i)
-                    .fma(a, FloatVector.fromArray(species, y, yOff + i))
+        for (; i < bound; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOff + i)
+                    .fma(a, FloatVector.fromArray(SPECIES, y, yOff + i))
                     .intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
@@ -356,13 +384,13 @@ public final class SimdKernels implements Kernels {
     }
 
     private float rowMax(float[] x, int row, int cols) {
-        int bound = species.loopBound(cols);
+        int bound = SPECIES.loopBound(cols);
         float max = Float.NEGATIVE_INFINITY;
         int j = 0;
         if (bound > 0) {
-            FloatVector acc = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
-            for (; j < bound; j += lanes) {
-                acc = acc.max(FloatVector.fromArray(species, x, row + j));
+            FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            for (; j < bound; j += LANES) {
+                acc = acc.max(FloatVector.fromArray(SPECIES, x, row + j));
             }
             max = acc.reduceLanes(VectorOperators.MAX);
         }
@@ -374,13 +402,13 @@ public final class SimdKernels implements Kernels {
 
     /** Returns the sum of {@code exp(x[row + j] - max)}, also writing each term to {@code out[outRow + j]} unless out is null. */
     private float expShifted(float[] x, int row, int cols, float max, float[] out, int outRow) {
-        int bound = species.loopBound(cols);
+        int bound = SPECIES.loopBound(cols);
         float sum = 0f;
         int j = 0;
         if (bound > 0) {
-            FloatVector acc = FloatVector.zero(species);
-            for (; j < bound; j += lanes) {
-                FloatVector e = FloatVector.fromArray(species, x, row + j).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (; j < bound; j += LANES) {
+                FloatVector e = FloatVector.fromArray(SPECIES, x, row + j).sub(max).lanewise(VectorOperators.EXP);
                 if (out != null) {
                     e.intoArray(out, outRow + j);
                 }
@@ -399,10 +427,10 @@ public final class SimdKernels implements Kernels {
     }
 
     private void scaleRow(float[] x, int row, int cols, float s) {
-        int bound = species.loopBound(cols);
+        int bound = SPECIES.loopBound(cols);
         int j = 0;
-        for (; j < bound; j += lanes) {
-            FloatVector.fromArray(species, x, row + j).mul(s).intoArray(x, row + j);
+        for (; j < bound; j += LANES) {
+            FloatVector.fromArray(SPECIES, x, row + j).mul(s).intoArray(x, row + j);
         }
         for (; j < cols; j++) {
             x[row + j] *= s;
