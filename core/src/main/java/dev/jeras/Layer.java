@@ -25,7 +25,7 @@ public abstract class Layer {
 
     private static final Map<String, AtomicInteger> NAME_COUNTS = new ConcurrentHashMap<>();
 
-    private final String name;
+    private String name;
     private final Shape declaredInputShape;
     private Shape inputShape;
     private Shape outputShape;
@@ -44,6 +44,18 @@ public abstract class Layer {
     /** The layer's unique name, for example {@code dense_1}. */
     public final String name() {
         return name;
+    }
+
+    /** Renames the layer, as Keras's {@code name=} argument; only before it is built. */
+    public Layer named(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a layer name must not be blank");
+        }
+        if (isBuilt()) {
+            throw new IllegalStateException("layer " + this.name + " is already built: name it before its first use");
+        }
+        this.name = name;
+        return this;
     }
 
     /** Whether {@link #build} has run. */
@@ -96,8 +108,8 @@ public abstract class Layer {
             return;
         }
         if (declaredInputShape != null && !declaredInputShape.equals(inputShape)) {
-            throw new IllegalArgumentException("layer " + name + " declares input " + declaredInputShape.toBatchString()
-                    + ", received input " + inputShape.toBatchString());
+            throw new IllegalArgumentException("layer " + name + " expects input of shape " + declaredInputShape.toBatchString()
+                    + ", received " + inputShape.toBatchString());
         }
         if (this.kernels == null) {
             this.kernels = kernels;

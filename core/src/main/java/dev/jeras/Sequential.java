@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,7 @@ public final class Sequential extends Layer {
             throw new IllegalArgumentException("a Sequential model needs at least one layer");
         }
         Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<String> names = new HashSet<>();
         for (Layer layer : layers) {
             if (layer == null) {
                 throw new IllegalArgumentException("Sequential received a null layer: " + Arrays.toString(layers));
@@ -51,8 +53,17 @@ public final class Sequential extends Layer {
             if (!seen.add(layer)) {
                 throw new IllegalArgumentException("layer " + layer.name() + " appears twice in the model; create a new layer for each position");
             }
+            if (!names.add(layer.name())) {
+                throw new IllegalArgumentException("two layers are named '" + layer.name() + "'; layer names in a model must be unique");
+            }
         }
         this.layers = List.of(layers);
+    }
+
+    @Override
+    public Sequential named(String name) {
+        super.named(name);
+        return this;
     }
 
     /** Fixes the seed for weight initialisation, dropout masks and shuffling; call before the model is built. */

@@ -1,0 +1,112 @@
+package dev.jeras.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class KernelSelectorTest {
+
+    /** A provider that loads or refuses as told, standing in for OpenBLAS. */
+    record FakeProvider(String name, String refusal) implements KernelsProvider {
+        @Override
+        public Kernels load() throws KernelsUnavailableException {
+            if (refusal != null) {
+                throw new KernelsUnavailableException(refusal);
+            }
+            return new NamedKernels(name);
+        }
+    }
+
+    /** Scalar kernels under another name. */
+    static final class NamedKernels extends DelegatingKernels {
+        NamedKernels(String name) {
+            super(name);
+        }
+    }
+
+    @Test
+    void automaticChoosesSimdWhenTheVectorModuleIsLoaded() {
+        KernelSelector.Selection s = KernelSelector.select(null, List.of());
+        assertThat(s.kernels()).isInstanceOf(SimdKernels.class);
+        assertThat(s.kernels().name()).matches("simd\\(\\d+-bit, \\d+ lanes(, fma)?\\)");
+        assertThat(s.toString()).startsWith("simd(").contains("Vector API available");
+    }
+
+    @Test
+    void aProviderThatLoadsComesFirst() {
+        KernelSelector.Selection s = KernelSelector.select("", List.of(new FakeProvider("openblas", null)));
+        assertThat(s.kernels().name()).isEqualTo("openblas");
+        assertThat(s.reason()).contains("provider");
+    }
+
+    @Test
+    void aProviderThatRefusesFallsBackToSimdWithItsReason() {
+        KernelSelector.Selection s = KernelSelector.select(null,
+                List.of(new FakeProvider("openblas", "libopenblas.so.0 not found; install libopenblas0")));
+        assertThat(s.kernels()).isInstanceOf(SimdKernels.class);
+        assertThat(s.reason()).contains("openblas unavailable: libopenblas.so.0 not found; install libopenblas0");
+    }
+
+    @Test
+    void forcedChoicesAreHonoured() {
+        assertThat(KernelSelector.select("scalar", List.of()).kernels()).isInstanceOf(ScalarKernels.class);
+        assertThat(KernelSelector.select(" SIMD ", List.of()).kernels()).isInstanceOf(SimdKernels.class);
+        assertThat(KernelSelector.select("openblas", List.of(new FakeProvider("openblas", null))).kernels().name())
+                .isEqualTo("openblas");
+    }
+
+    @Test
+    void aForcedChoiceThatCannotBeHonouredIsAnErrorNotAFallback() {
+        KernelSelector.Selection refused = KernelSelector.select("openblas", List.of(new FakeProvider("openblas", "no library")));
+        assertThatThrownBy(refused::kernels).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("-Djeras.kernels=openblas cannot be honoured: no library");
+
+        KernelSelector.Selection missing = KernelSelector.select("openblas", List.of());
+        assertThatThrownBy(missing::kernels).hasMessageContaining("names no kernels")
+                .hasMessageContaining("[scalar, simd]").hasMessageContaining("jeras-blas");
+
+        assertThatThrownBy(KernelSelector.select("gpu", List.of())::kernels).hasMessageContaining("choose one of [scalar, simd]");
+    }
+
+    @Test
+    void withoutTheVectorModuleTheJvmFallsBackToScalarWithAHint() throws Exception {
+        Result r = runChild(null);
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.output).contains("active: scalar")
+                .contains("--add-modules jdk.incubator.vector");
+    }
+
+    @Test
+    void forcingSimdWithoutTheVectorModuleFailsWithTheFix() throws Exception {
+        Result r = runChild("simd");
+        assertThat(r.output).contains("error: -Djeras.kernels=simd needs the Vector API")
+                .contains("start java with --add-modules jdk.incubator.vector");
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    /** Runs {@link PrintSelection} in a JVM started without {@code --add-modules jdk.incubator.vector}. */
+    private static Result runChild(String forced) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (forced != null) {
+            command.add("-D" + KernelSelector.PROPERTY + "=" + forced);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(PrintSelection.class.getName());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+}
