@@ -18,7 +18,11 @@ final class Tgz {
         byte[] tar = DataFiles.gunzip(tgz, source);
         Map<String, byte[]> found = new HashMap<>();
         int pos = 0;
-        while (pos + BLOCK <= tar.length) {
+        while (true) {
+            if (pos + BLOCK > tar.length) {
+                throw new DatasetException(source + " is truncated: it ends after " + tar.length
+                        + " bytes, inside an entry header or before the end-of-archive marker; delete it and fetch it again");
+            }
             if (isZeroBlock(tar, pos)) {
                 break;
             }
