@@ -20,8 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  * boxed and runs some twenty times slower. The width is the CPU's preferred one unless
  * {@code -Djeras.simd.bits=128|256|512} narrows it, which is how tests cover the narrower paths on a
  * wide machine. Every loop is a vector body up to {@code SPECIES.loopBound(n)} followed by a scalar tail.
+ *
+ * <p>Not final so that a native GEMM can replace {@link #sgemm} and keep these element-wise
+ * operations, as {@code OpenBlasKernels} in {@code dev.jeras.blas} does; nothing else is meant to
+ * be overridden.
  */
-public final class SimdKernels implements Kernels {
+public class SimdKernels implements Kernels {
 
     /** Rows of C per micro-tile. 4 rows x 2 vectors = 8 independent accumulators hide FMA latency. */
     private static final int MR = 4;

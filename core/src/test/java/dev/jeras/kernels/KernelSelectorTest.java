@@ -3,14 +3,11 @@ package dev.jeras.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import dev.jeras.kernels.contract.ChildJvm;
 
 class KernelSelectorTest {
 
@@ -78,35 +75,16 @@ class KernelSelectorTest {
 
     @Test
     void withoutTheVectorModuleTheJvmFallsBackToScalarWithAHint() throws Exception {
-        Result r = runChild(null);
-        assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.output).contains("active: scalar")
+        ChildJvm.Result r = ChildJvm.printSelection();
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("active: scalar")
                 .contains("--add-modules jdk.incubator.vector");
     }
 
     @Test
     void forcingSimdWithoutTheVectorModuleFailsWithTheFix() throws Exception {
-        Result r = runChild("simd");
-        assertThat(r.output).contains("error: -Djeras.kernels=simd needs the Vector API")
+        ChildJvm.Result r = ChildJvm.printSelection("-D" + KernelSelector.PROPERTY + "=simd");
+        assertThat(r.output()).contains("error: -Djeras.kernels=simd needs the Vector API")
                 .contains("start java with --add-modules jdk.incubator.vector");
-    }
-
-    record Result(int exit, String output) {
-    }
-
-    /** Runs {@link PrintSelection} in a JVM started without {@code --add-modules jdk.incubator.vector}. */
-    private static Result runChild(String forced) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (forced != null) {
-            command.add("-D" + KernelSelector.PROPERTY + "=" + forced);
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PrintSelection.class.getName());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
     }
 }

@@ -1,6 +1,8 @@
-package dev.jeras.kernels;
+package dev.jeras.kernels.contract;
 
-/** Prints the kernel selection of the JVM it runs in; started by {@link KernelSelectorTest} without the Vector API. */
+import dev.jeras.kernels.Kernels;
+
+/** Prints the kernel selection of the JVM it runs in; tests start it with chosen flags through {@link ChildJvm}. */
 public final class PrintSelection {
 
     private PrintSelection() {

@@ -1,0 +1,231 @@
+package dev.jeras.kernels.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.jeras.kernels.Kernels;
+import dev.jeras.kernels.ScalarKernels;
+
+/**
+ * The contract every {@link Kernels} implementation meets: each kernel against {@link ScalarKernels},
+ * the oracle, at sizes that straddle vector widths and the GEMM blocking (4 rows, 2 vectors, 256
+ * deep). A subclass names the implementations; core tests SIMD, native/ tests OpenBLAS with it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class KernelsContract {
+
+    static final int[] SIZES = {1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 100, 103, 127, 128, 129, 784, 1021};
+    private static final Kernels ORACLE = new ScalarKernels();
+
+    /** The implementations under test, each named for the report. */
+    protected abstract Stream<Named<Kernels>> implementations();
+
+    public Stream<Arguments> implementationsAndSizes() {
+        return implementations().flatMap(k -> IntStream.of(SIZES).mapToObj(n -> Arguments.of(k, n)));
+    }
+
+    /** (m, n, k) triples: cubes up to 129, then each size along one axis with the others awkward. */
+    public static List<int[]> gemmShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        for (int s : SIZES) {
+            if (s <= 129) {
+                shapes.add(new int[] {s, s, s});
+            }
+            shapes.add(new int[] {s, 17, 9});
+            shapes.add(new int[] {9, s, 17});
+            shapes.add(new int[] {17, 9, s});
+        }
+        // The quickstart's own shapes at batch 32, and a K that spans several KC blocks.
+        shapes.add(new int[] {32, 128, 784});
+        shapes.add(new int[] {784, 128, 32});
+        shapes.add(new int[] {128, 10, 32});
+        shapes.add(new int[] {32, 128, 10});
+        shapes.add(new int[] {5, 33, 600});
+        return shapes;
+    }
+
+    public Stream<Arguments> gemmCases() {
+        float[][] alphaBeta = {{1f, 0f}, {0.5f, 2f}, {-1.5f, 1f}, {0f, 0.5f}};
+        return implementations().flatMap(k -> gemmShapes().stream().flatMap(s -> Stream.of(
+                Arguments.of(k, s[0], s[1], s[2], false, false, alphaBeta[s[0] % 4]),
+                Arguments.of(k, s[0], s[1], s[2], true, false, alphaBeta[s[1] % 4]),
+                Arguments.of(k, s[0], s[1], s[2], false, true, alphaBeta[s[2] % 4]),
+                Arguments.of(k, s[0], s[1], s[2], true, true, alphaBeta[(s[0] + 1) % 4]))));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}x{3} transA={4} transB={5}")
+    @MethodSource("gemmCases")
+    public void sgemmMatchesOracle(Kernels kernels, int m, int n, int k, boolean transA, boolean transB, float[] alphaBeta) {
+        SplittableRandom rng = new SplittableRandom(31L * m + 7L * n + k);
+        // Leading dimensions wider than the matrices and non-zero offsets, as views into bigger arrays produce.
+        int lda = (transA ? m : k) + 3;
+        int ldb = (transB ? k : n) + 5;
+        int ldc = n + 2;
+        int aOff = 4;
+        int bOff = 1;
+        int cOff = 6;
+        float[] a = random(rng, aOff + lda * (transA ? k : m));
+        float[] b = random(rng, bOff + ldb * (transB ? n : k));
+        float[] c = random(rng, cOff + ldc * m);
+        float alpha = alphaBeta[0];
+        float beta = alphaBeta[1];
+        if (beta == 0f) {
+            Arrays.fill(c, Float.NaN); // beta = 0 means C is not read, so NaN must not leak in
+        }
+        float[] expected = c.clone();
+        float[] actual = c.clone();
+        ORACLE.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, expected, cOff, ldc);
+        kernels.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, actual, cOff, ldc);
+
+        float tolerance = 1e-6f * k + 1e-5f;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                int idx = cOff + i * ldc + j;
+                if (j < n) {
+                    assertThat(actual[idx]).as("C[%d][%d]", i, j).isCloseTo(expected[idx], within(tolerance, expected[idx]));
+                } else {
+                    assertThat(Float.floatToRawIntBits(actual[idx])).as("padding C[%d][%d] must be untouched", i, j)
+                            .isEqualTo(Float.floatToRawIntBits(c[idx]));
+                }
+            }
+        }
+        for (int idx = 0; idx < cOff; idx++) {
+            assertThat(Float.floatToRawIntBits(actual[idx])).as("before C").isEqualTo(Float.floatToRawIntBits(c[idx]));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("implementationsAndSizes")
+    public void elementwiseOpsMatchOracle(Kernels kernels, int n) {
+        SplittableRandom rng = new SplittableRandom(n);
+        int rows = 3;
+        int off = 5;
+
+        for (boolean relu : new boolean[] {false, true}) {
+            float[] x = random(rng, off + rows * n);
+            float[] bias = random(rng, n);
+            float[] expected = x.clone();
+            ORACLE.addBias(expected, off, rows, n, bias, relu);
+            kernels.addBias(x, off, rows, n, bias, relu);
+            assertThat(x).as("addBias relu=%s", relu).containsExactly(expected);
+        }
+
+        float[] y = random(rng, off + n);
+        y[off] = 0f; // the gradient of ReLU at exactly 0 is 0
+        float[] dy = random(rng, off + n);
+        float[] dyExpected = dy.clone();
+        ORACLE.reluBackward(dyExpected, off, y, off, n);
+        kernels.reluBackward(dy, off, y, off, n);
+        assertThat(dy).as("reluBackward").containsExactly(dyExpected);
+
+        float[] m = random(rng, off + rows * n);
+        float[] sums = new float[n];
+        float[] sumsExpected = new float[n];
+        ORACLE.columnSums(m, off, rows, n, sumsExpected);
+        kernels.columnSums(m, off, rows, n, sums);
+        assertClose(sums, sumsExpected, 1e-6f * rows, "columnSums");
+
+        float[] p = random(rng, n + 2);
+        float[] q = random(rng, n + 1);
+        float[] prod = new float[n + 3];
+        float[] prodExpected = new float[n + 3];
+        ORACLE.multiply(p, 2, q, 1, prodExpected, 3, n);
+        kernels.multiply(p, 2, q, 1, prod, 3, n);
+        assertThat(prod).as("multiply").containsExactly(prodExpected);
+
+        float[] yy = random(rng, n + 4);
+        float[] yyExpected = yy.clone();
+        ORACLE.axpy(n, -0.75f, p, 2, yyExpected, 4);
+        kernels.axpy(n, -0.75f, p, 2, yy, 4);
+        assertClose(yy, yyExpected, 1e-6f, "axpy");
+    }
+
+    @ParameterizedTest(name = "{0} classes={1}")
+    @MethodSource("implementationsAndSizes")
+    public void softmaxCrossEntropyAndArgmaxMatchOracle(Kernels kernels, int cols) {
+        SplittableRandom rng = new SplittableRandom(100 + cols);
+        int rows = 7;
+        int off = 3;
+        float[] logits = random(rng, off + rows * cols);
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] *= 20f; // wide logits exercise the max subtraction
+        }
+        int[] labels = new int[rows + 2];
+        for (int r = 0; r < labels.length; r++) {
+            labels[r] = rng.nextInt(cols);
+        }
+
+        float[] soft = logits.clone();
+        float[] softExpected = logits.clone();
+        ORACLE.softmax(softExpected, off, rows, cols);
+        kernels.softmax(soft, off, rows, cols);
+        assertClose(soft, softExpected, 2e-6f, "softmax");
+
+        float[] grad = new float[off + rows * cols];
+        float[] gradExpected = new float[off + rows * cols];
+        double loss = kernels.softmaxCrossEntropy(logits, off, rows, cols, labels, 2, grad, off, 0.25f);
+        double lossExpected = ORACLE.softmaxCrossEntropy(logits, off, rows, cols, labels, 2, gradExpected, off, 0.25f);
+        assertThat(loss).as("loss").isCloseTo(lossExpected, org.assertj.core.data.Offset.offset(1e-4 * rows));
+        assertClose(grad, gradExpected, 1e-6f, "cross-entropy gradient");
+        double lossOnly = kernels.softmaxCrossEntropy(logits, off, rows, cols, labels, 2, null, 0, 1f);
+        assertThat(lossOnly).as("loss without gradient").isCloseTo(lossExpected, org.assertj.core.data.Offset.offset(1e-4 * rows));
+
+        int[] arg = new int[rows + 1];
+        int[] argExpected = new int[rows + 1];
+        ORACLE.argmax(logits, off, rows, cols, argExpected, 1);
+        kernels.argmax(logits, off, rows, cols, arg, 1);
+        assertThat(arg).as("argmax").containsExactly(argExpected);
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("implementationsAndSizes")
+    public void adamMatchesOracle(Kernels kernels, int n) {
+        SplittableRandom rng = new SplittableRandom(200 + n);
+        float[] w = random(rng, n);
+        float[] g = random(rng, n);
+        float[] m = random(rng, n);
+        float[] v = random(rng, n);
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.abs(v[i]);
+        }
+        float[] wE = w.clone();
+        float[] mE = m.clone();
+        float[] vE = v.clone();
+        ORACLE.adam(wE, g, mE, vE, n, 0.01f, 0.9f, 0.999f, 1e-7f);
+        kernels.adam(w, g, m, v, n, 0.01f, 0.9f, 0.999f, 1e-7f);
+        assertClose(m, mE, 1e-7f, "adam m");
+        assertClose(v, vE, 1e-7f, "adam v");
+        assertClose(w, wE, 1e-6f, "adam w");
+    }
+
+    public static float[] random(SplittableRandom rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        return x;
+    }
+
+    private static org.assertj.core.data.Offset<Float> within(float tolerance, float expected) {
+        return org.assertj.core.data.Offset.offset(tolerance * Math.max(1f, Math.abs(expected)));
+    }
+
+    public static void assertClose(float[] actual, float[] expected, float tolerance, String what) {
+        assertThat(actual).as(what).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], within(tolerance, expected[i]));
+        }
+    }
+}
