@@ -24,12 +24,17 @@ final class Labels {
                     + yTrue.rows() + " labels");
         }
         int[] labels = yTrue.toIntArray();
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] >= classes) {
+        checkRange(labels, labels.length, classes);
+        return labels;
+    }
+
+    /** Checks that the first {@code n} labels lie in {@code [0, classes)}; allocates only to report a failure. */
+    static void checkRange(int[] labels, int n, int classes) {
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
                 throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is out of range: the model has "
                         + classes + " outputs, so labels must lie in [0, " + classes + "); check the labels or the last layer's units");
             }
         }
-        return labels;
     }
 }

@@ -168,11 +168,17 @@ public abstract class Layer {
         return out;
     }
 
-    /** Checks that {@code x} is a batch of samples shaped as this built layer expects. */
+    /** Checks that {@code x} is a batch of samples shaped as this built layer expects; allocates only to fail. */
     final void checkInput(Tensor x) {
-        if (!sampleShape(x).equals(inputShape())) {
-            throw new IllegalArgumentException("layer " + name + " expects input of shape " + inputShape.toBatchString()
-                    + ", received " + x.shape());
+        Shape expected = inputShape();
+        Shape actual = x.shape();
+        boolean matches = actual.rank() == expected.rank() + 1;
+        for (int d = 0; matches && d < expected.rank(); d++) {
+            matches = actual.dim(d + 1) == expected.dim(d);
+        }
+        if (!matches) {
+            throw new IllegalArgumentException("layer " + name + " expects input of shape " + expected.toBatchString()
+                    + ", received " + actual);
         }
     }
 

@@ -130,6 +130,29 @@ public final class Sequential extends Layer {
         return new History(losses, accuracies);
     }
 
+    /**
+     * One training step on one batch, as Keras's {@code train_on_batch}: forward, loss, backward and
+     * an optimizer update; returns the batch's mean loss. {@code labels[i]} is the class of sample i.
+     * Allocates nothing once the model has seen a batch of this size, so custom training loops (and
+     * the benchmarks) can call it per step.
+     */
+    public float trainOnBatch(Tensor x, int[] labels) {
+        requireCompiled("trainOnBatch");
+        if (!isBuilt()) {
+            buildFor(x.shape().withoutBatch());
+        }
+        checkInput(x);
+        if (labels.length < x.rows()) {
+            throw new IllegalArgumentException("expected one label per sample: " + x.rows() + " samples, received "
+                    + labels.length + " labels");
+        }
+        Labels.checkRange(labels, x.rows(), outputShape().dim(0));
+        if (loop == null) {
+            loop = new TrainingLoop(this);
+        }
+        return (float) (loop.step(x, labels, true) / x.rows());
+    }
+
     /** Evaluates with a progress bar (verbose 1). */
     public EvalResult evaluate(Tensor x, UInt8Tensor y) {
         return evaluate(x, y, 1);
@@ -235,9 +258,7 @@ public final class Sequential extends Layer {
 
     /** Validates data for fit or evaluate, builds the model if needed, and returns the labels as ints. */
     private int[] prepare(Tensor x, UInt8Tensor y, String caller) {
-        if (loss == null) {
-            throw new IllegalStateException("call compile(optimizer, loss, metrics) before " + caller);
-        }
+        requireCompiled(caller);
         if (x.shape().rank() < 2 || x.rows() == 0) {
             throw new IllegalArgumentException(caller + " needs a non-empty batch of samples (samples first), received shape " + x.shape());
         }
@@ -252,6 +273,12 @@ public final class Sequential extends Layer {
             loop = new TrainingLoop(this);
         }
         return labels;
+    }
+
+    private void requireCompiled(String caller) {
+        if (loss == null) {
+            throw new IllegalStateException("call compile(optimizer, loss, metrics) before " + caller);
+        }
     }
 
     private Progbar progbar(int steps, int verbose) {

@@ -14,6 +14,8 @@ final class TrainingLoop {
     private final Buffer lossGradient = new Buffer();
     private int[] batchLabels = new int[0];
     private int[] predictions = new int[0];
+    /** Correct predictions in the last {@link #step}. */
+    private int lastCorrect;
 
     TrainingLoop(Sequential model) {
         this.model = model;
@@ -24,15 +26,10 @@ final class TrainingLoop {
      * Loss is averaged per sample (Keras weights each batch's mean loss by its size).
      */
     EvalResult run(Tensor x, int[] labels, int[] order, int batchSize, boolean training, Progbar progress) {
-        Kernels kernels = model.kernels();
-        Loss loss = model.loss();
-        Optimizer optimizer = model.optimizer();
         Shape sample = model.inputShape();
         int rowSize = sample.size();
-        int classes = model.outputShape().dim(0);
         if (batchLabels.length < batchSize) {
             batchLabels = new int[batchSize];
-            predictions = new int[batchSize];
         }
         boolean showAccuracy = model.metrics().contains(Metric.ACCURACY);
         double[] shown = new double[showAccuracy ? 2 : 1]; // the progress bar's order: accuracy, loss
@@ -49,19 +46,8 @@ final class TrainingLoop {
                 System.arraycopy(x.array(), x.offset() + src * rowSize, xb.array(), r * rowSize, rowSize);
                 batchLabels[r] = labels[src];
             }
-            Tensor scores = model.forward(xb, training);
-            Tensor grad = training ? lossGradient.get(rows, model.outputShape()) : null;
-            lossSum += loss.sum(kernels, scores, batchLabels, 0, grad, 1f / rows);
-            kernels.argmax(scores.array(), scores.offset(), rows, classes, predictions, 0);
-            for (int r = 0; r < rows; r++) {
-                if (predictions[r] == batchLabels[r]) {
-                    correct++;
-                }
-            }
-            if (training) {
-                model.backward(grad, false);
-                optimizer.step(kernels, model.parameters());
-            }
+            lossSum += step(xb, batchLabels, training);
+            correct += lastCorrect;
             if (progress != null) {
                 int seen = start + rows;
                 if (showAccuracy) {
@@ -72,5 +58,35 @@ final class TrainingLoop {
             }
         }
         return new EvalResult(lossSum / n, (double) correct / n);
+    }
+
+    /**
+     * One batch (labels already checked): forward, the fused loss and its gradient, the count of
+     * correct predictions (left in {@link #lastCorrect}), and in training backward and one optimizer
+     * step. Returns the sum of the per-sample losses.
+     */
+    double step(Tensor xb, int[] labels, boolean training) {
+        Kernels kernels = model.kernels();
+        int rows = xb.rows();
+        int classes = model.outputShape().dim(0);
+        if (predictions.length < rows) {
+            predictions = new int[rows];
+        }
+        Tensor scores = model.forward(xb, training);
+        Tensor grad = training ? lossGradient.get(rows, model.outputShape()) : null;
+        double lossSum = model.loss().sum(kernels, scores, labels, 0, grad, 1f / rows);
+        kernels.argmax(scores.array(), scores.offset(), rows, classes, predictions, 0);
+        int correct = 0;
+        for (int r = 0; r < rows; r++) {
+            if (predictions[r] == labels[r]) {
+                correct++;
+            }
+        }
+        lastCorrect = correct;
+        if (training) {
+            model.backward(grad, false);
+            model.optimizer().step(kernels, model.parameters());
+        }
+        return lossSum;
     }
 }

@@ -117,6 +117,10 @@ class SequentialTest {
         assertThatThrownBy(() -> new Dropout(1.0)).hasMessageContaining("[0, 1), received 1.0");
         assertThatThrownBy(() -> new Sequential(new Dense(3)).apply(Tensor.zeros(2, 4, 4)))
                 .hasMessageContaining("put a Flatten layer before it");
+        assertThatThrownBy(() -> model.trainOnBatch(images, new int[] {1, 2, 3, -1}))
+                .hasMessageContaining("label -1 at index 3 is out of range");
+        assertThatThrownBy(() -> model.trainOnBatch(images, new int[] {1, 2}))
+                .hasMessageContaining("4 samples, received 2 labels");
         assertThatThrownBy(() -> new Sequential(new Dense(3)).summary())
                 .hasMessageContaining("not built yet");
     }
