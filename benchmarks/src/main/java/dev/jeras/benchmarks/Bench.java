@@ -1,0 +1,37 @@
+package dev.jeras.benchmarks;
+
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.SplittableRandom;
+
+import dev.jeras.kernels.KernelSelector;
+import dev.jeras.kernels.Kernels;
+import dev.jeras.kernels.KernelsProvider;
+
+/** What the benchmarks share: kernels by name, seeded data, and the flags every forked JVM needs. */
+final class Bench {
+
+    /** The flag every forked JVM needs for the SIMD kernels. */
+    static final String VECTOR_API = "--add-modules=jdk.incubator.vector";
+    /** The flag that lets OpenBLAS be called without warnings. */
+    static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    private Bench() {
+    }
+
+    /** The kernels named {@code scalar}, {@code simd} or {@code openblas}; fails if they cannot run here. */
+    static Kernels kernels(String name) {
+        List<KernelsProvider> providers = ServiceLoader.load(KernelsProvider.class).stream()
+                .map(ServiceLoader.Provider::get).toList();
+        return KernelSelector.select(name, providers).kernels();
+    }
+
+    static float[] random(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        return x;
+    }
+}
