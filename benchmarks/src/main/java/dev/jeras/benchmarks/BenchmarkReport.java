@@ -113,7 +113,9 @@ public final class BenchmarkReport {
         md.append("## A layer and a whole training step, batch 32\n\n")
                 .append("`Dense` is Dense(784 -> 128, relu) forward and backward; `TrainStep` is one `trainOnBatch` of the "
                         + "quickstart model (forward with dropout, loss, backward, Adam). Allocation from JMH's `-prof gc` "
-                        + "(`gc.alloc.rate.norm`).\n\n")
+                        + "(`gc.alloc.rate.norm`). Every benchmark, the bare sgemm included, shows JMH's own background "
+                        + "allocation of about 7 KB/s spread over its operations, so a figure of a few bytes means nothing is "
+                        + "allocated per operation: the smallest Java object is 16 bytes.\n\n")
                 .append("| benchmark | kernels | us/op | bytes allocated/op |\n| --- | --- | ---: | ---: |\n");
         List<RunResult> sorted = new ArrayList<>(layers);
         sorted.sort((x, y) -> (x.getParams().getBenchmark() + x.getParams().getParam("kernels"))

@@ -44,10 +44,19 @@ public class SimdKernels implements Kernels {
     /** Per-thread GEMM scratch, so that one shared instance stays thread-safe. */
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    /** A packed panel of B (KC x NR) and one tile of C (MR x NR). */
+    /** A packed panel of B (KC x NR), one tile of C (MR x NR, or 8 x 1 vector), and a transposed narrow B. */
     private static final class Scratch {
         final float[] panel = new float[KC * NR];
         final float[] tile = new float[MR * NR];
+        private float[] narrow = new float[0];
+
+        /** Room for k rows of one vector; grows only when a deeper narrow transposed B comes. */
+        float[] narrowPanel(int k) {
+            if (narrow.length < k * LANES) {
+                narrow = new float[k * LANES];
+            }
+            return narrow;
+        }
     }
 
     /** Kernels at this JVM's vector width: the preferred one, or {@code -Djeras.simd.bits}. */
@@ -101,9 +110,13 @@ public class SimdKernels implements Kernels {
             return;
         }
         // A(i, p) = a[aOff + i * rowStep + p * depthStep]: the transpose only swaps the two strides,
-        // and the micro-kernel broadcasts single elements, so A is never packed.
+        // and the micro-kernels broadcast single elements, so A is never packed.
         int rowStep = transA ? 1 : lda;
         int depthStep = transA ? lda : 1;
+        if (n <= LANES) {
+            narrowGemm(transB, m, n, k, alpha, a, aOff, rowStep, depthStep, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         Scratch scratch = this.scratch.get();
         float[] panel = scratch.panel;
         float[] tile = scratch.tile;
@@ -114,23 +127,85 @@ public class SimdKernels implements Kernels {
             for (int j0 = 0; j0 < n; j0 += NR) {
                 int nc = Math.min(NR, n - j0);
                 packPanel(transB, b, bOff, ldb, p0, j0, kc, nc, panel);
+                // The usual case (alpha 1, beta 0 or 1 for later depth blocks, a full panel) stores
+                // straight into C; anything else goes through the scratch tile and mergeTile.
+                boolean direct = nc == NR && alpha == 1f && (blockBeta == 0f || blockBeta == 1f);
+                boolean accumulate = direct && blockBeta == 1f;
                 int i = 0;
                 for (; i + MR <= m; i += MR) {
-                    tile4(kc, a, aBlock + i * rowStep, rowStep, depthStep, panel, tile);
-                    mergeTile(tile, MR, nc, alpha, blockBeta, c, cOff + i * ldc + j0, ldc);
+                    int ai = aBlock + i * rowStep;
+                    int ci = cOff + i * ldc + j0;
+                    if (direct) {
+                        tile4x2(kc, a, ai, rowStep, depthStep, panel, c, ci, ldc, accumulate);
+                    } else {
+                        tile4x2(kc, a, ai, rowStep, depthStep, panel, tile, 0, NR, false);
+                        mergeTile(tile, MR, NR, nc, alpha, blockBeta, c, ci, ldc);
+                    }
                 }
                 for (; i < m; i++) {
-                    tile1(kc, a, aBlock + i * rowStep, depthStep, panel, tile);
-                    mergeTile(tile, 1, nc, alpha, blockBeta, c, cOff + i * ldc + j0, ldc);
+                    int ai = aBlock + i * rowStep;
+                    int ci = cOff + i * ldc + j0;
+                    if (direct) {
+                        row2(kc, a, ai, depthStep, panel, c, ci, accumulate);
+                    } else {
+                        row2(kc, a, ai, depthStep, panel, tile, 0, false);
+                        mergeTile(tile, 1, NR, nc, alpha, blockBeta, c, ci, ldc);
+                    }
                 }
             }
         }
     }
 
     /**
+     * GEMM for a C no wider than one vector (the 10 classes of MNIST): 8-row tiles of one vector,
+     * masked to n lanes, so that no lane beyond n is computed twice over. An untransposed B is read
+     * in place (short rows, cheap to mask, no cache hazard); a transposed one is packed first.
+     */
+    private void narrowGemm(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int rowStep,
+                            int depthStep, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        Scratch scratch = this.scratch.get();
+        float[] tile = scratch.tile;
+        float[] panel = b;
+        int panelOff = bOff;
+        int panelStride = ldb;
+        if (transB) {
+            panel = scratch.narrowPanel(k);
+            panelOff = 0;
+            panelStride = LANES;
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    panel[p * LANES + j] = b[bOff + j * ldb + p];
+                }
+            }
+        }
+        boolean direct = alpha == 1f && beta == 0f;
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            int ai = aOff + i * rowStep;
+            int ci = cOff + i * ldc;
+            if (direct) {
+                tile8x1(k, n, a, ai, rowStep, depthStep, panel, panelOff, panelStride, c, ci, ldc);
+            } else {
+                tile8x1(k, n, a, ai, rowStep, depthStep, panel, panelOff, panelStride, tile, 0, LANES);
+                mergeTile(tile, 8, LANES, n, alpha, beta, c, ci, ldc);
+            }
+        }
+        for (; i < m; i++) {
+            int ai = aOff + i * rowStep;
+            int ci = cOff + i * ldc;
+            if (direct) {
+                row1(k, n, a, ai, depthStep, panel, panelOff, panelStride, c, ci);
+            } else {
+                row1(k, n, a, ai, depthStep, panel, panelOff, panelStride, tile, 0);
+                mergeTile(tile, 1, LANES, n, alpha, beta, c, ci, ldc);
+            }
+        }
+    }
+
+    /**
      * Copies op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code panel} as kc contiguous rows of NR floats,
-     * zero-padded. Always packed: B's own rows are often a power of two apart (128 floats = 512 bytes),
-     * which maps a whole unpacked panel onto a few L1 sets.
+     * zero-padded. Always packed: B's own rows are often a power of two apart (128 floats = 512
+     * bytes), which maps a whole unpacked panel onto a few L1 sets.
      */
     private static void packPanel(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
                                   float[] panel) {
@@ -154,11 +229,13 @@ public class SimdKernels implements Kernels {
     }
 
     /**
-     * The micro-kernel: a 4 x NR block of A.B into {@code tile} (row-major, NR wide). Eight
-     * accumulators, four broadcasts of A and two loads of B per step of depth. Vectors never leave
-     * this method: passed to a call the JIT declines to inline, they would be boxed on the heap.
+     * The main micro-kernel: a 4 x (2 vectors) block of A.B written (or added, when
+     * {@code accumulate}) to {@code out} at {@code oi}, rows {@code ldo} apart. Eight accumulators,
+     * four broadcasts of A and two loads of B per step of depth. Vectors never leave this method:
+     * passed to a call the JIT declines to inline, they would be boxed on the heap.
      */
-    private static void tile4(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel, float[] tile) {
+    private static void tile4x2(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel,
+                                float[] out, int oi, int ldo, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int a0 = ai;
@@ -182,34 +259,94 @@ public class SimdKernels implements Kernels {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, LANES);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + LANES);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + LANES);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + LANES);
+        int o1 = oi + ldo;
+        int o2 = o1 + ldo;
+        int o3 = o2 + ldo;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(SPECIES, out, oi));
+            c01 = c01.add(FloatVector.fromArray(SPECIES, out, oi + LANES));
+            c10 = c10.add(FloatVector.fromArray(SPECIES, out, o1));
+            c11 = c11.add(FloatVector.fromArray(SPECIES, out, o1 + LANES));
+            c20 = c20.add(FloatVector.fromArray(SPECIES, out, o2));
+            c21 = c21.add(FloatVector.fromArray(SPECIES, out, o2 + LANES));
+            c30 = c30.add(FloatVector.fromArray(SPECIES, out, o3));
+            c31 = c31.add(FloatVector.fromArray(SPECIES, out, o3 + LANES));
+        }
+        c00.intoArray(out, oi);
+        c01.intoArray(out, oi + LANES);
+        c10.intoArray(out, o1);
+        c11.intoArray(out, o1 + LANES);
+        c20.intoArray(out, o2);
+        c21.intoArray(out, o2 + LANES);
+        c30.intoArray(out, o3);
+        c31.intoArray(out, o3 + LANES);
     }
 
-    /** One row of A against a panel, into the first row of {@code tile}: the rows left when m is not a multiple of 4. */
-    private static void tile1(int kc, float[] a, int ai, int depthStep, float[] panel, float[] tile) {
+    /** One row of A against a two-vector panel: the rows left when m is not a multiple of 4. */
+    private static void row2(int kc, float[] a, int ai, int depthStep, float[] panel, float[] out, int oi, boolean accumulate) {
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0;
         for (int p = 0; p < kc; p++) {
             FloatVector x = FloatVector.broadcast(SPECIES, a[ai + p * depthStep]);
             c0 = x.fma(FloatVector.fromArray(SPECIES, panel, p * NR), c0);
             c1 = x.fma(FloatVector.fromArray(SPECIES, panel, p * NR + LANES), c1);
         }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, LANES);
+        if (accumulate) {
+            c0 = c0.add(FloatVector.fromArray(SPECIES, out, oi));
+            c1 = c1.add(FloatVector.fromArray(SPECIES, out, oi + LANES));
+        }
+        c0.intoArray(out, oi);
+        c1.intoArray(out, oi + LANES);
     }
 
-    /** {@code C = alpha * tile + beta * C} over rows x nc; C is not read when beta is 0; masked when nc < NR. */
-    private static void mergeTile(float[] tile, int rows, int nc, float alpha, float beta, float[] c, int ci, int ldc) {
+    /**
+     * The narrow micro-kernel: 8 rows x 1 vector of A.B, its first n lanes, into {@code out} at
+     * {@code oi}, rows {@code ldo} apart. B's rows start at {@code bi}, {@code bStride} apart.
+     */
+    private static void tile8x1(int k, int n, float[] a, int ai, int rowStep, int depthStep,
+                                float[] b, int bi, int bStride, float[] out, int oi, int ldo) {
+        VectorMask<Float> lanes = SPECIES.indexInRange(0, n);
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, bi + p * bStride, lanes);
+            int ap = ai + p * depthStep;
+            c0 = FloatVector.broadcast(SPECIES, a[ap]).fma(bv, c0);
+            c1 = FloatVector.broadcast(SPECIES, a[ap + rowStep]).fma(bv, c1);
+            c2 = FloatVector.broadcast(SPECIES, a[ap + 2 * rowStep]).fma(bv, c2);
+            c3 = FloatVector.broadcast(SPECIES, a[ap + 3 * rowStep]).fma(bv, c3);
+            c4 = FloatVector.broadcast(SPECIES, a[ap + 4 * rowStep]).fma(bv, c4);
+            c5 = FloatVector.broadcast(SPECIES, a[ap + 5 * rowStep]).fma(bv, c5);
+            c6 = FloatVector.broadcast(SPECIES, a[ap + 6 * rowStep]).fma(bv, c6);
+            c7 = FloatVector.broadcast(SPECIES, a[ap + 7 * rowStep]).fma(bv, c7);
+        }
+        c0.intoArray(out, oi, lanes);
+        c1.intoArray(out, oi + ldo, lanes);
+        c2.intoArray(out, oi + 2 * ldo, lanes);
+        c3.intoArray(out, oi + 3 * ldo, lanes);
+        c4.intoArray(out, oi + 4 * ldo, lanes);
+        c5.intoArray(out, oi + 5 * ldo, lanes);
+        c6.intoArray(out, oi + 6 * ldo, lanes);
+        c7.intoArray(out, oi + 7 * ldo, lanes);
+    }
+
+    /** One row of A against a narrow B: the rows left when m is not a multiple of 8. */
+    private static void row1(int k, int n, float[] a, int ai, int depthStep, float[] b, int bi, int bStride,
+                             float[] out, int oi) {
+        VectorMask<Float> lanes = SPECIES.indexInRange(0, n);
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, bi + p * bStride, lanes);
+            c0 = FloatVector.broadcast(SPECIES, a[ai + p * depthStep]).fma(bv, c0);
+        }
+        c0.intoArray(out, oi, lanes);
+    }
+
+    /** {@code C = alpha * tile + beta * C} over rows x nc of a tile {@code width} wide; C is not read when beta is 0. */
+    private static void mergeTile(float[] tile, int rows, int width, int nc, float alpha, float beta,
+                                  float[] c, int ci, int ldc) {
         for (int r = 0; r < rows; r++, ci += ldc) {
-            for (int j = 0; j < NR; j += LANES) {
+            for (int j = 0; j < width; j += LANES) {
                 VectorMask<Float> inside = SPECIES.indexInRange(j, nc);
-                FloatVector v = FloatVector.fromArray(SPECIES, tile, r * NR + j).mul(alpha);
+                FloatVector v = FloatVector.fromArray(SPECIES, tile, r * width + j).mul(alpha);
                 if (beta != 0f) {
                     v = FloatVector.fromArray(SPECIES, c, ci + j, inside).mul(beta).add(v);
                 }

@@ -53,6 +53,12 @@ public abstract class KernelsContract {
         shapes.add(new int[] {128, 10, 32});
         shapes.add(new int[] {32, 128, 10});
         shapes.add(new int[] {5, 33, 600});
+        // Exactly one vector wide at 128, 256 and 512 bits, deeper than one block: the narrow
+        // kernel's direct, accumulating path (with 17 rows: two 8-row tiles and a leftover row).
+        for (int width : new int[] {4, 8, 16}) {
+            shapes.add(new int[] {17, width, 600});
+            shapes.add(new int[] {16, width, 300});
+        }
         return shapes;
     }
 
