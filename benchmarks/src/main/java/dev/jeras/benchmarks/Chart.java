@@ -27,7 +27,7 @@ final class Chart {
                 }
             }
         }
-        double scale = Math.ceil(max / 10) * 10;
+        double scale = Math.ceil(max / 20) * 20; // ticks at quarters land on round numbers
         int group = SERIES.size() * BAR + GAP;
         int top = 50;
         int height = top + SgemmBenchmark.SHAPES.size() * group + 40;
