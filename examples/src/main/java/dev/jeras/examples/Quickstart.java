@@ -104,13 +104,15 @@ public final class Quickstart {
         }
         try {
             run(options);
-        } catch (DatasetException e) {
+        } catch (DatasetException | IllegalStateException e) {
+            // Data that cannot be found, or a forced -Djeras.kernels that cannot be honoured: the message says what to do.
             System.err.println("quickstart: " + e.getMessage());
             System.exit(1);
         }
     }
 
     static void run(Options options) {
+        Kernels.active(); // a forced -Djeras.kernels that cannot be honoured stops here, before any work
         System.out.println("jeras kernels: " + Kernels.selection());
 
         System.out.println("\n1. Load MNIST and scale the pixels to [0, 1]");
