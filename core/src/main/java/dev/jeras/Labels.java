@@ -30,6 +30,10 @@ final class Labels {
 
     /** Checks that the first {@code n} labels lie in {@code [0, classes)}; allocates only to report a failure. */
     static void checkRange(int[] labels, int n, int classes) {
+        if (classes < 0) {
+            throw new IllegalArgumentException("class labels need a model whose output is (batch, classes): "
+                    + "end it with a Dense layer of one unit per class");
+        }
         for (int i = 0; i < n; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
                 throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is out of range: the model has "

@@ -36,7 +36,7 @@ public final class Sequential extends Layer {
     private Loss loss;
     private List<Metric> metrics = List.of();
     private PrintStream out = System.out;
-    private TrainingLoop loop;
+    private final TrainingLoop loop = new TrainingLoop(this);
 
     /** A model of the given layers, applied in order. */
     public Sequential(Layer... layers) {
@@ -137,19 +137,12 @@ public final class Sequential extends Layer {
      * the benchmarks) can call it per step.
      */
     public float trainOnBatch(Tensor x, int[] labels) {
-        requireCompiled("trainOnBatch");
-        if (!isBuilt()) {
-            buildFor(x.shape().withoutBatch());
-        }
-        checkInput(x);
+        int classes = prepareBatch(x, "trainOnBatch");
         if (labels.length < x.rows()) {
             throw new IllegalArgumentException("expected one label per sample: " + x.rows() + " samples, received "
                     + labels.length + " labels");
         }
-        Labels.checkRange(labels, x.rows(), outputShape().dim(0));
-        if (loop == null) {
-            loop = new TrainingLoop(this);
-        }
+        Labels.checkRange(labels, x.rows(), classes);
         return (float) (loop.step(x, labels, true) / x.rows());
     }
 
@@ -258,6 +251,16 @@ public final class Sequential extends Layer {
 
     /** Validates data for fit or evaluate, builds the model if needed, and returns the labels as ints. */
     private int[] prepare(Tensor x, UInt8Tensor y, String caller) {
+        int classes = prepareBatch(x, caller);
+        return Labels.of(y, x.rows(), classes, "the model's output " + outputShape().toBatchString());
+    }
+
+    /**
+     * Checks that the model is compiled and {@code x} is a non-empty batch it accepts, building the
+     * model on first use; returns the number of classes, or -1 when the output is not (batch, classes).
+     * Allocates only to fail, or to build.
+     */
+    private int prepareBatch(Tensor x, String caller) {
         requireCompiled(caller);
         if (x.shape().rank() < 2 || x.rows() == 0) {
             throw new IllegalArgumentException(caller + " needs a non-empty batch of samples (samples first), received shape " + x.shape());
@@ -267,12 +270,7 @@ public final class Sequential extends Layer {
         }
         checkInput(x);
         Shape output = outputShape();
-        int classes = output.rank() == 1 ? output.dim(0) : -1;
-        int[] labels = Labels.of(y, x.rows(), classes, "the model's output " + output.toBatchString());
-        if (loop == null) {
-            loop = new TrainingLoop(this);
-        }
-        return labels;
+        return output.rank() == 1 ? output.dim(0) : -1;
     }
 
     private void requireCompiled(String caller) {

@@ -121,6 +121,12 @@ class SequentialTest {
                 .hasMessageContaining("label -1 at index 3 is out of range");
         assertThatThrownBy(() -> model.trainOnBatch(images, new int[] {1, 2}))
                 .hasMessageContaining("4 samples, received 2 labels");
+        assertThatThrownBy(() -> model.trainOnBatch(Tensor.zeros(0, 28, 28), new int[0]))
+                .hasMessageContaining("trainOnBatch needs a non-empty batch");
+        Sequential unflattened = new Sequential(new Dense(3));
+        unflattened.compile(new SGD(), new SparseCategoricalCrossentropy(true));
+        assertThatThrownBy(() -> unflattened.trainOnBatch(Tensor.zeros(2, 4, 4), new int[] {0, 1}))
+                .hasMessageContaining("put a Flatten layer before it");
         assertThatThrownBy(() -> new Sequential(new Dense(3)).summary())
                 .hasMessageContaining("not built yet");
     }
