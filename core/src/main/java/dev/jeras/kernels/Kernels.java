@@ -51,7 +51,8 @@ public interface Kernels {
     /**
      * One Adam step over n parameters in Keras's epsilon-hat form: {@code m += (g - m)(1 - beta1)},
      * {@code v += (g^2 - v)(1 - beta2)}, {@code w -= lr * m / (sqrt(v) + epsilon)}, where lr already
-     * carries the bias correction {@code sqrt(1 - beta2^t) / (1 - beta1^t)}.
+     * carries the bias correction {@code sqrt(1 - beta2^t) / (1 - beta1^t)}. New values of m and v
+     * smaller in magnitude than {@link Float#MIN_NORMAL} are stored as zero (no subnormals in state).
      */
     void adam(float[] w, float[] g, float[] m, float[] v, int n,
               float lr, float beta1, float beta2, float epsilon);

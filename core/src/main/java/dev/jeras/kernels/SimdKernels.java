@@ -497,14 +497,18 @@ public class SimdKernels implements Kernels {
             FloatVector vv = FloatVector.fromArray(SPECIES, v, i);
             mv = gv.sub(mv).mul(oneMinusBeta1).add(mv);
             vv = gv.mul(gv).sub(vv).mul(oneMinusBeta2).add(vv);
+            // No subnormals in state: a first moment decaying by beta1 per step would otherwise stay
+            // subnormal for ever, and every instruction touching it costs an Intel core ~100 cycles.
+            mv = mv.blend(0f, mv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+            vv = vv.blend(0f, vv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
             FloatVector step = mv.mul(lr).div(vv.sqrt().add(epsilon));
             mv.intoArray(m, i);
             vv.intoArray(v, i);
             FloatVector.fromArray(SPECIES, w, i).sub(step).intoArray(w, i);
         }
         for (; i < n; i++) {
-            m[i] += (g[i] - m[i]) * oneMinusBeta1;
-            v[i] += (g[i] * g[i] - v[i]) * oneMinusBeta2;
+            m[i] = ScalarKernels.flushSubnormal(m[i] + (g[i] - m[i]) * oneMinusBeta1);
+            v[i] = ScalarKernels.flushSubnormal(v[i] + (g[i] * g[i] - v[i]) * oneMinusBeta2);
             w[i] -= lr * m[i] / ((float) Math.sqrt(v[i]) + epsilon);
         }
     }

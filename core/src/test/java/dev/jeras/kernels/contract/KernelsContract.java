@@ -216,6 +216,53 @@ public abstract class KernelsContract {
         assertClose(w, wE, 1e-6f, "adam w");
     }
 
+    /**
+     * No subnormal survives in Adam's state: gradients that fall to zero let m decay by beta1 per step
+     * through the subnormal range (and v by beta2), and tiny gradients square into it. Checked on the
+     * state itself, since the cost (a microcode assist per instruction on Intel) does not show on
+     * every CPU. The implementation must also agree with the oracle bit for bit on the way.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("implementationsAndSizes")
+    public void adamKeepsNoSubnormalState(Kernels kernels, int n) {
+        SplittableRandom rng = new SplittableRandom(300 + n);
+        float[] w = random(rng, n);
+        float[] g = random(rng, n);
+        float[] m = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            // Tiny gradients (their squares underflow), subnormal ones, and ordinary ones.
+            g[i] = switch (i % 3) {
+                case 0 -> g[i] * 1e-20f;
+                case 1 -> g[i] * Float.MIN_NORMAL / 4;
+                default -> g[i];
+            };
+        }
+        float[] wE = w.clone();
+        float[] mE = m.clone();
+        float[] vE = v.clone();
+        float[] zero = new float[n];
+        for (int step = 0; step < 1200; step++) {
+            float[] grad = step < 5 ? g : zero; // then the gradients stop: m decays by 0.9 per step
+            ORACLE.adam(wE, grad, mE, vE, n, 0.001f, 0.9f, 0.999f, 1e-7f);
+            kernels.adam(w, grad, m, v, n, 0.001f, 0.9f, 0.999f, 1e-7f);
+            for (int i = 0; i < n; i++) {
+                if (isSubnormal(m[i]) || isSubnormal(v[i])) {
+                    throw new AssertionError(String.format("step %d: m[%d] = %s, v[%d] = %s: a subnormal was kept",
+                            step, i, m[i], i, v[i]));
+                }
+            }
+        }
+        assertThat(m).as("m after the moments decayed").containsExactly(mE);
+        assertThat(v).as("v").containsExactly(vE);
+        assertThat(w).as("w").containsExactly(wE);
+        assertThat(m).as("m has decayed to zero").containsOnly(0f);
+    }
+
+    private static boolean isSubnormal(float x) {
+        return x != 0f && Math.abs(x) < Float.MIN_NORMAL;
+    }
+
     public static float[] random(SplittableRandom rng, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
