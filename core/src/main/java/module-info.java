@@ -4,6 +4,7 @@
  */
 module dev.jeras.core {
     requires jdk.incubator.vector;
+    requires jdk.management; // HotSpot's flags: whether C2 and FMA are on (see dev.jeras.kernels.HotSpot)
 
     exports dev.jeras;
     exports dev.jeras.datasets;

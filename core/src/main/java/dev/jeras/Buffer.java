@@ -14,7 +14,7 @@ final class Buffer {
         if (view != null && view.rows() == rows) {
             return view;
         }
-        int size = rows * sample.size();
+        int size = Math.multiplyExact(rows, sample.size());
         if (storage.length < size) {
             storage = new float[size];
         }

@@ -5,7 +5,9 @@ import java.util.random.RandomGenerator;
 /**
  * Inverted dropout, as Keras's {@code Dropout}: in training each value is zeroed with probability
  * {@code rate} and the survivors are scaled by {@code 1 / (1 - rate)}; outside training it is the
- * identity. The mask comes from a generator split off the model's seed.
+ * identity. Each training step draws one seed from a generator split off the model's seed, and the
+ * kernels hash (seed, index) into the mask: as random as drawing per element, and any part of the
+ * mask can be computed on its own, so the work splits between threads.
  */
 public final class Dropout extends Layer {
 
@@ -38,17 +40,16 @@ public final class Dropout extends Layer {
             return x;
         }
         int n = x.size();
-        if (!maskFixed) {
-            if (mask.length < n) {
-                mask = new float[n];
-            }
-            float keep = 1f / (1f - rate);
-            for (int i = 0; i < n; i++) {
-                mask[i] = rng.nextFloat() < rate ? 0f : keep;
-            }
-        }
         Tensor y = output.get(x.rows(), outputShape());
-        kernels().multiply(x.array(), x.offset(), mask, 0, y.array(), y.offset(), n);
+        if (maskFixed) {
+            kernels().multiply(x.array(), x.offset(), mask, 0, y.array(), y.offset(), n);
+            return y;
+        }
+        if (mask.length < n) {
+            mask = new float[n];
+        }
+        // One seed per step from the layer's generator; the kernel hashes (seed, index) into the mask.
+        kernels().dropout(x.array(), x.offset(), y.array(), y.offset(), mask, n, rate, rng.nextLong());
         return y;
     }
 

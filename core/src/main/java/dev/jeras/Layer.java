@@ -158,14 +158,31 @@ public abstract class Layer {
             build(sample, Kernels.active(), new SplittableRandom());
         }
         checkInput(x);
-        Tensor out = Tensor.wrap(new float[x.rows() * outputShape.size()], 0, outputShape.withBatch(x.rows()));
         int rowSize = outputShape.size();
+        Tensor out = Tensor.wrap(new float[sizeOf(x.rows(), rowSize)], 0, outputShape.withBatch(x.rows()));
+        // Float inputs are passed as views; inputs computed from bytes are gathered per batch.
+        Buffer gathered = x.isFloat() ? null : new Buffer();
         for (int start = 0; start < x.rows(); start += INFERENCE_BATCH) {
             int end = Math.min(start + INFERENCE_BATCH, x.rows());
-            Tensor y = forward(x.rows(start, end), false);
+            Tensor batch = x.rows(start, end);
+            if (gathered != null) {
+                batch = gathered.get(end - start, inputShape);
+                x.gatherRows(kernels, null, start, end - start, batch.array(), batch.offset());
+            }
+            Tensor y = forward(batch, false);
             System.arraycopy(y.array(), y.offset(), out.array(), start * rowSize, (end - start) * rowSize);
         }
         return out;
+    }
+
+    /** {@code rows * rowSize} elements, or a clear error when that is more than a Java array holds. */
+    static int sizeOf(int rows, int rowSize) {
+        try {
+            return Math.multiplyExact(rows, rowSize);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(rows + " samples of " + rowSize + " values are more than one array holds (2^31 - 1); "
+                    + "predict in smaller slices", e);
+        }
     }
 
     /** Checks that {@code x} is a batch of samples shaped as this built layer expects; allocates only to fail. */

@@ -158,7 +158,7 @@ public final class Sequential extends Layer {
         }
         int[] labels = prepare(x, y, "evaluate");
         int steps = (x.rows() + INFERENCE_BATCH - 1) / INFERENCE_BATCH;
-        return loop.run(x, labels, identity(x.rows()), INFERENCE_BATCH, false, progbar(steps, verbose));
+        return loop.run(x, labels, null, INFERENCE_BATCH, false, progbar(steps, verbose));
     }
 
     /**

@@ -22,12 +22,11 @@ final class TrainingLoop {
     }
 
     /**
-     * Runs over the samples of {@code x} in the given order and returns the mean loss and accuracy.
+     * Runs over the samples of {@code x} in the given order (null: as they are) and returns the mean loss and accuracy.
      * Loss is averaged per sample (Keras weights each batch's mean loss by its size).
      */
     EvalResult run(Tensor x, int[] labels, int[] order, int batchSize, boolean training, Progbar progress) {
         Shape sample = model.inputShape();
-        int rowSize = sample.size();
         if (batchLabels.length < batchSize) {
             batchLabels = new int[batchSize];
         }
@@ -41,10 +40,9 @@ final class TrainingLoop {
             int start = step * batchSize;
             int rows = Math.min(batchSize, n - start);
             Tensor xb = batch.get(rows, sample);
+            x.gatherRows(model.kernels(), order, start, rows, xb.array(), xb.offset());
             for (int r = 0; r < rows; r++) {
-                int src = order[start + r];
-                System.arraycopy(x.array(), x.offset() + src * rowSize, xb.array(), r * rowSize, rowSize);
-                batchLabels[r] = labels[src];
+                batchLabels[r] = labels[order == null ? start + r : order[start + r]];
             }
             lossSum += step(xb, batchLabels, training);
             correct += lastCorrect;

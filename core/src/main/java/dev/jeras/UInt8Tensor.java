@@ -52,13 +52,16 @@ public final class UInt8Tensor {
         return Byte.toUnsignedInt(data[offset + Layout.flatIndex(shape, index)]);
     }
 
-    /** A new float32 tensor of the same shape holding each element divided by {@code divisor} (255 scales to [0, 1]). */
+    /**
+     * A float32 tensor of the same shape whose elements are these divided by {@code divisor} (255
+     * scales to [0, 1]), as NumPy's {@code x / 255}. It keeps these bytes and divides when a value is
+     * read (exactly {@code b / divisor} in float), so MNIST's training images take 47 MB, not 188 MB.
+     */
     public Tensor div(float divisor) {
-        float[] out = new float[size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Byte.toUnsignedInt(data[offset + i]) / divisor;
+        if (!(divisor != 0f && Float.isFinite(divisor))) {
+            throw new IllegalArgumentException("the divisor must be finite and not zero, received " + divisor);
         }
-        return new Tensor(out, 0, shape);
+        return Tensor.scaledBytes(data, offset, shape, divisor);
     }
 
     /** The elements as ints, in row-major order (labels as class indices). */

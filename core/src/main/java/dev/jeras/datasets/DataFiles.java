@@ -60,17 +60,25 @@ final class DataFiles {
         return data;
     }
 
-    static String sha256(byte[] data) {
+    static MessageDigest sha256Digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }
     }
 
+    static String sha256(byte[] data) {
+        return HexFormat.of().formatHex(sha256Digest().digest(data));
+    }
+
     /** Fails unless {@code data} hashes to {@code expected}. */
     static void verify(byte[] data, String expected, String source) {
-        String actual = sha256(data);
+        checkDigest(sha256(data), expected, source);
+    }
+
+    /** Fails unless the hex digest {@code actual} is {@code expected}. */
+    static void checkDigest(String actual, String expected, String source) {
         if (!actual.equals(expected)) {
             throw new DatasetException("checksum mismatch for " + source + ": expected SHA-256 " + expected + ", received "
                     + actual + "; the file is corrupt or not the expected dataset, so delete it and fetch it again");

@@ -18,6 +18,8 @@ public final class KernelSelector {
 
     /** The system property that forces a choice. */
     public static final String PROPERTY = "jeras.kernels";
+    /** The system property that sets how many threads the kernels use (default: the available processors). */
+    public static final String THREADS_PROPERTY = "jeras.threads";
 
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String VECTOR_HINT = "start java with --add-modules " + VECTOR_MODULE;
@@ -57,36 +59,49 @@ public final class KernelSelector {
     private KernelSelector() {
     }
 
-    /** Selects kernels given the forced name (null or blank for automatic) and the available providers. */
+    /**
+     * Selects kernels given the forced name (null or blank for automatic) and the available providers.
+     * A bad {@code -Djeras.threads} or {@code -Djeras.simd.bits} makes the selection an error that
+     * names the property, never an {@link ExceptionInInitializerError}.
+     */
     public static Selection select(String forced, List<KernelsProvider> providers) {
-        if (forced != null && !forced.isBlank()) {
-            return selectForced(forced.trim().toLowerCase(Locale.ROOT), providers);
+        try {
+            if (forced != null && !forced.isBlank()) {
+                return selectForced(forced.trim().toLowerCase(Locale.ROOT), providers);
+            }
+            return selectAutomatic(providers);
+        } catch (IllegalArgumentException e) {
+            return new Selection(null, e.getMessage());
         }
+    }
+
+    private static Selection selectAutomatic(List<KernelsProvider> providers) {
         List<String> refusals = new ArrayList<>();
         for (KernelsProvider provider : providers) {
             try {
-                return new Selection(provider.load(), "first available provider");
+                return new Selection(provider.load(false), "first available provider");
             } catch (KernelsUnavailableException e) {
                 refusals.add(provider.name() + " unavailable: " + e.getMessage());
             }
         }
         String why = refusals.isEmpty() ? "" : String.join("; ", refusals) + "; ";
-        if (vectorModulePresent()) {
+        String noSimd = simdUnavailable();
+        if (noSimd == null) {
             return new Selection(new SimdKernels(), why + "Vector API available");
         }
-        return new Selection(new ScalarKernels(), why + VECTOR_MODULE + " is not loaded, so jeras runs slow scalar code: "
-                + VECTOR_HINT);
+        return new Selection(new ScalarKernels(), why + noSimd + "; until then jeras runs slow scalar code");
     }
 
     private static Selection selectForced(String forced, List<KernelsProvider> providers) {
         String how = "forced by -D" + PROPERTY + "=" + forced;
         switch (forced) {
             case "scalar":
+                configuredThreads(); // a bad -Djeras.threads is an error whatever the kernels
                 return new Selection(new ScalarKernels(), how);
             case "simd":
-                if (!vectorModulePresent()) {
-                    return new Selection(null, "-D" + PROPERTY + "=simd needs the Vector API, but "
-                            + VECTOR_MODULE + " is not loaded: " + VECTOR_HINT);
+                String noSimd = simdUnavailable();
+                if (noSimd != null) {
+                    return new Selection(null, "-D" + PROPERTY + "=simd cannot be honoured: " + noSimd);
                 }
                 return new Selection(new SimdKernels(), how);
             default:
@@ -96,7 +111,7 @@ public final class KernelSelector {
         for (KernelsProvider provider : providers) {
             if (provider.name().equalsIgnoreCase(forced)) {
                 try {
-                    return new Selection(provider.load(), how);
+                    return new Selection(provider.load(true), how);
                 } catch (KernelsUnavailableException e) {
                     return new Selection(null, "-D" + PROPERTY + "=" + forced + " cannot be honoured: " + e.getMessage());
                 }
@@ -111,6 +126,42 @@ public final class KernelSelector {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
     }
 
+    /**
+     * Why the SIMD kernels cannot run well in this JVM, with the fix, or null when they can: the
+     * Vector API module must be loaded and C2 must compile it (Lucene refuses it on C1 alone too).
+     */
+    public static String simdUnavailable() {
+        if (!vectorModulePresent()) {
+            return VECTOR_MODULE + " is not loaded: " + VECTOR_HINT;
+        }
+        if (HotSpot.NO_C2 != null) {
+            return "the Vector API needs HotSpot's C2 compiler, but " + HotSpot.NO_C2;
+        }
+        return null;
+    }
+
+    /**
+     * The thread count from {@code -Djeras.threads}, or the available processors when it is not set.
+     *
+     * @throws IllegalArgumentException naming the property when it is not a positive integer
+     */
+    public static int configuredThreads() {
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return Math.min(Runtime.getRuntime().availableProcessors(), 256);
+        }
+        try {
+            int threads = Integer.parseInt(value.trim());
+            if (threads >= 1 && threads <= 256) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " must be a whole number of threads from 1 to 256, received '"
+                + value + "'");
+    }
+
     private static List<KernelsProvider> loadProviders() {
         List<KernelsProvider> providers = new ArrayList<>();
         ServiceLoader.load(KernelsProvider.class).forEach(providers::add);
@@ -123,7 +174,7 @@ public final class KernelSelector {
         } else if (selection.kernels instanceof ScalarKernels && !selection.reason.startsWith("forced")) {
             LOG.log(Level.WARNING, "jeras kernels: " + selection);
         } else {
-            LOG.log(Level.DEBUG, "jeras kernels: " + selection);
+            LOG.log(Level.INFO, "jeras kernels: " + selection);
         }
         return selection;
     }

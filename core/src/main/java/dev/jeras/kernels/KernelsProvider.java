@@ -9,6 +9,10 @@ public interface KernelsProvider {
     /** The name {@code -Djeras.kernels=NAME} uses to force this provider, for example {@code openblas}. */
     String name();
 
-    /** Loads the kernels, or throws with the reason they cannot run here and what to install. */
-    Kernels load() throws KernelsUnavailableException;
+    /**
+     * Loads the kernels, or throws with the reason they cannot run here and what to install.
+     * {@code forced} is true when the user named this provider ({@code -Djeras.kernels=NAME}): it
+     * should then do all it can itself, where the automatic choice may keep to what it does fastest.
+     */
+    Kernels load(boolean forced) throws KernelsUnavailableException;
 }

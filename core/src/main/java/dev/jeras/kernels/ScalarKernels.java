@@ -6,7 +6,11 @@ package dev.jeras.kernels;
  * <p>Written for clarity, not speed. Sums accumulate in float in the natural order, as a simple
  * BLAS would; exp and log go through {@link Math} in double and are rounded to float.
  */
-public final class ScalarKernels implements Kernels {
+public final class ScalarKernels extends Kernels {
+
+    /** The reference kernels. */
+    public ScalarKernels() {
+    }
 
     @Override
     public String name() {
@@ -14,7 +18,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+    protected void gemm(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
@@ -30,6 +34,35 @@ public final class ScalarKernels implements Kernels {
                 for (int j = 0; j < n; j++) {
                     c[ci + j] += aip * (transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
                 }
+            }
+        }
+    }
+
+    @Override
+    public void dropout(float[] x, int xOff, float[] out, int outOff, float[] mask, int n, float rate, long seed) {
+        int threshold = dropoutThreshold(rate);
+        float keep = 1f / (1f - rate);
+        for (int i = 0; i < n; i++) {
+            mask[i] = dropoutBits(seed, i) >>> 8 < threshold ? 0f : keep;
+            out[outOff + i] = x[xOff + i] * mask[i];
+        }
+    }
+
+    @Override
+    public void gatherRows(float[] src, int srcOff, int rowSize, int[] order, int from, int rows, float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, srcOff + (order == null ? from + r : order[from + r]) * rowSize, dst, dstOff + r * rowSize, rowSize);
+        }
+    }
+
+    @Override
+    public void gatherRows(byte[] src, int srcOff, int rowSize, int[] order, int from, int rows, float divisor,
+                           float[] dst, int dstOff) {
+        for (int r = 0; r < rows; r++) {
+            int s = srcOff + (order == null ? from + r : order[from + r]) * rowSize;
+            int d = dstOff + r * rowSize;
+            for (int j = 0; j < rowSize; j++) {
+                dst[d + j] = (src[s + j] & 0xFF) / divisor;
             }
         }
     }

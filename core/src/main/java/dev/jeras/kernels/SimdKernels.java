@@ -1,68 +1,103 @@
 package dev.jeras.kernels;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.stream.Stream;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernels on the incubating Vector API: a packed, register-blocked GEMM and vectorised element-wise
- * operations. The only core class that touches {@code jdk.incubator.vector}.
+ * Kernels on the incubating Vector API, split over a few threads when an operation is large: GEMM
+ * in {@link SimdGemm}, the element-wise operations here. These two are the only core classes that
+ * touch {@code jdk.incubator.vector}.
  *
  * <p>The vector width is fixed per JVM: the Vector API compiles to SIMD instructions only when the
  * species is a compile-time constant (a {@code static final}); an instance field leaves every vector
  * boxed and runs some twenty times slower. The width is the CPU's preferred one unless
  * {@code -Djeras.simd.bits=128|256|512} narrows it, which is how tests cover the narrower paths on a
- * wide machine. Every loop is a vector body up to {@code SPECIES.loopBound(n)} followed by a scalar tail.
+ * wide machine. Every loop is a vector body up to {@code SPECIES.loopBound(n)} followed by a scalar
+ * tail that computes exactly what a lane would.
  *
- * <p>Not final so that a native GEMM can replace {@link #sgemm} and keep these element-wise
- * operations, as {@code OpenBlasKernels} in {@code dev.jeras.blas} does; nothing else is meant to
- * be overridden.
+ * <p>Threads: a GEMM of at least {@link #PARALLEL_GEMM_MACS} multiply-adds is split into disjoint
+ * blocks of C, and an element-wise pass of at least {@link #PARALLEL_ELEMENTS} elements into disjoint
+ * ranges, over a shared {@link WorkerPool}. Nothing is ever reduced across threads, so results are
+ * bit-identical for any thread count. Smaller operations run on the calling thread: handing work to
+ * another core costs about half a microsecond.
+ *
+ * <p>Not final so that a native GEMM can take over large products ({@link #nativeGemm},
+ * {@link #nativeBlock}) and keep the rest, as {@code OpenBlasKernels} in {@code dev.jeras.blas}
+ * does; nothing else is meant to be overridden.
  */
-public class SimdKernels implements Kernels {
-
-    /** Rows of C per micro-tile. 4 rows x 2 vectors = 8 independent accumulators hide FMA latency. */
-    private static final int MR = 4;
-    /** Depth of one block of B: a KC x (2 vectors) panel stays in L1 while all rows of A stream past it. */
-    private static final int KC = 256;
+public class SimdKernels extends Kernels {
 
     /** The system property that narrows the vector width, in bits. */
     public static final String BITS_PROPERTY = "jeras.simd.bits";
 
-    private static final VectorSpecies<Float> SPECIES = configuredSpecies();
-    private static final int LANES = SPECIES.length();
-    /** Panel width: two vectors of C columns per micro-tile row. */
-    private static final int NR = 2 * LANES;
+    /** GEMMs from this many multiply-adds are split between threads (measured by the JMH sgemm benchmark). */
+    public static final long PARALLEL_GEMM_MACS = 1 << 18;
+    /** Element-wise passes from this many elements are split between threads. */
+    public static final int PARALLEL_ELEMENTS = 1 << 15;
+    /** Batches from this many values are gathered in parts, each by the core that multiplies it next. */
+    public static final int PARALLEL_GATHER = 1 << 12;
 
-    private final String name;
-    /** Per-thread GEMM scratch, so that one shared instance stays thread-safe. */
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** What is wrong with {@code -Djeras.simd.bits}, or null; reported by the constructor, never by class loading. */
+    private static final String BITS_ERROR;
+    static final VectorSpecies<Float> SPECIES;
 
-    /** A packed panel of B (KC x NR), one tile of C (MR x NR, or 8 x 1 vector), and a transposed narrow B. */
-    private static final class Scratch {
-        final float[] panel = new float[KC * NR];
-        final float[] tile = new float[MR * NR];
-        private float[] narrow = new float[0];
-
-        /** Room for k rows of one vector; grows only when a deeper narrow transposed B comes. */
-        float[] narrowPanel(int k) {
-            if (narrow.length < k * LANES) {
-                narrow = new float[k * LANES];
-            }
-            return narrow;
+    static {
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        String error = null;
+        try {
+            species = configuredSpecies(System.getProperty(BITS_PROPERTY));
+        } catch (IllegalArgumentException e) {
+            error = e.getMessage();
         }
+        SPECIES = species;
+        BITS_ERROR = error;
     }
 
-    /** Kernels at this JVM's vector width: the preferred one, or {@code -Djeras.simd.bits}. */
+    static final int LANES = SPECIES.length();
+    /** Fused multiply-add where HotSpot compiles it to one instruction. */
+    static final boolean FMA = HotSpot.USE_FMA;
+    /** Vector registers the CPU has: 32 with AVX-512 (a 512-bit preferred width) and on AArch64, else 16. */
+    static final int VECTOR_REGISTERS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+            || "aarch64".equals(System.getProperty("os.arch")) ? 32 : 16;
+
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
+    /** LANES bytes, widened to one float vector when a batch of images is gathered (none below 64 bits). */
+    private static final VectorSpecies<Byte> BYTES = LANES >= 8
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
+
+    private final String name;
+    private final WorkerPool pool;
+    private final GemmJob gemmJob = new GemmJob();
+    private final AdamJob adamJob = new AdamJob();
+    private final BiasJob biasJob = new BiasJob();
+    private final ReluJob reluJob = new ReluJob();
+    private final DropoutJob dropoutJob = new DropoutJob();
+    private final GatherJob gatherJob = new GatherJob();
+
+    /** Kernels at this JVM's vector width on {@code -Djeras.threads} threads (default: every available processor). */
     public SimdKernels() {
-        this.name = String.format(Locale.ROOT, "simd(%d-bit, %d lanes%s)",
-                SPECIES.vectorBitSize(), LANES, CpuFeatures.FMA ? ", fma" : "");
+        this(KernelSelector.configuredThreads());
+    }
+
+    /** Kernels at this JVM's vector width that split large operations over {@code threads} threads. */
+    public SimdKernels(int threads) {
+        if (BITS_ERROR != null) {
+            throw new IllegalArgumentException(BITS_ERROR);
+        }
+        if (HotSpot.NO_C2 != null) {
+            throw new IllegalStateException("SIMD kernels need HotSpot's C2 compiler, but " + HotSpot.NO_C2
+                    + "; without it every vector is a heap object. Remove that flag, or use -Djeras.kernels=scalar");
+        }
+        this.pool = WorkerPool.of(threads);
+        this.name = String.format(Locale.ROOT, "simd(%d-bit, %d lanes%s, %d %s)", SPECIES.vectorBitSize(), LANES,
+                FMA ? ", fma" : "", threads, threads == 1 ? "thread" : "threads");
     }
 
     /** The vector width in bits these kernels use. */
@@ -70,9 +105,8 @@ public class SimdKernels implements Kernels {
         return SPECIES.vectorBitSize();
     }
 
-    private static VectorSpecies<Float> configuredSpecies() {
+    static VectorSpecies<Float> configuredSpecies(String bits) {
         VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
-        String bits = System.getProperty(BITS_PROPERTY);
         if (bits == null || bits.isBlank()) {
             return preferred;
         }
@@ -80,13 +114,13 @@ public class SimdKernels implements Kernels {
         try {
             requested = Integer.parseInt(bits.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-D" + BITS_PROPERTY + " must be 64, 128, 256 or 512, received '" + bits + "'");
+            throw new IllegalArgumentException("-D" + BITS_PROPERTY + " must be 128, 256 or 512, received '" + bits + "'");
         }
-        if (Integer.bitCount(requested) != 1 || requested < 64 || requested > preferred.vectorBitSize()) {
-            throw new IllegalArgumentException("-D" + BITS_PROPERTY + "=" + requested + " is not a vector width this CPU runs: "
-                    + "choose a power of two from 64 to " + preferred.vectorBitSize());
+        if (Integer.bitCount(requested) != 1 || requested < 128 || requested > preferred.vectorBitSize()) {
+            throw new IllegalArgumentException("-D" + BITS_PROPERTY + "=" + requested + " is not a vector width jeras runs on this CPU: "
+                    + "choose a power of two from 128 to " + preferred.vectorBitSize());
         }
-        return VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(requested));
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(requested));
     }
 
     @Override
@@ -94,284 +128,299 @@ public class SimdKernels implements Kernels {
         return name;
     }
 
+    @Override
+    public int threads() {
+        return pool.threads();
+    }
+
     // ---------------------------------------------------------------------------------------------
     // GEMM
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc) {
-        if (m <= 0 || n <= 0) {
+    protected final void gemm(boolean transA, boolean transB, int m, int n, int k,
+                              float alpha, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
             return;
         }
-        if (k <= 0 || alpha == 0f) {
-            scaleMatrix(c, cOff, m, n, ldc, beta);
+        if (k == 0 || alpha == 0f) {
+            SimdGemm.scale(c, cOff, m, n, ldc, beta);
             return;
         }
-        // A(i, p) = a[aOff + i * rowStep + p * depthStep]: the transpose only swaps the two strides,
-        // and the micro-kernels broadcast single elements, so A is never packed.
-        int rowStep = transA ? 1 : lda;
-        int depthStep = transA ? lda : 1;
-        if (n <= LANES) {
-            narrowGemm(transB, m, n, k, alpha, a, aOff, rowStep, depthStep, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
+        boolean nativeCall = nativeGemm(m, n, k);
+        if (pool.threads() > 1 && (long) m * n * k >= PARALLEL_GEMM_MACS && pool.tryAcquire()) {
+            try {
+                if (gemmJob.plan(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+                    pool.runAcquired(gemmJob, gemmJob.parts);
+                    gemmJob.combine();
+                    return;
+                }
+            } finally {
+                gemmJob.clear();
+                pool.release();
+            }
         }
-        Scratch scratch = this.scratch.get();
-        float[] panel = scratch.panel;
-        float[] tile = scratch.tile;
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
-            float blockBeta = p0 == 0 ? beta : 1f;
-            int aBlock = aOff + p0 * depthStep;
-            for (int j0 = 0; j0 < n; j0 += NR) {
-                int nc = Math.min(NR, n - j0);
-                packPanel(transB, b, bOff, ldb, p0, j0, kc, nc, panel);
-                // The usual case (alpha 1, beta 0 or 1 for later depth blocks, a full panel) stores
-                // straight into C; anything else goes through the scratch tile and mergeTile.
-                boolean direct = nc == NR && alpha == 1f && (blockBeta == 0f || blockBeta == 1f);
-                boolean accumulate = direct && blockBeta == 1f;
-                int i = 0;
-                for (; i + MR <= m; i += MR) {
-                    int ai = aBlock + i * rowStep;
-                    int ci = cOff + i * ldc + j0;
-                    if (direct) {
-                        tile4x2(kc, a, ai, rowStep, depthStep, panel, c, ci, ldc, accumulate);
-                    } else {
-                        tile4x2(kc, a, ai, rowStep, depthStep, panel, tile, 0, NR, false);
-                        mergeTile(tile, MR, NR, nc, alpha, blockBeta, c, ci, ldc);
+        block(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** One block of C over the whole depth, on the calling thread. */
+    private void block(boolean nativeCall, boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        if (nativeCall) {
+            nativeBlock(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            SimdGemm.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * Whether a native library computes this GEMM (in blocks of C when it is split between threads)
+     * instead of the SIMD micro-kernels. False here; {@code OpenBlasKernels} says yes where OpenBLAS
+     * is faster.
+     */
+    protected boolean nativeGemm(int m, int n, int k) {
+        return false;
+    }
+
+    /**
+     * One block of a GEMM that {@link #nativeGemm} gave to a native library (m, n, k at least 1, alpha
+     * not 0, arguments checked), on the calling thread.
+     */
+    protected void nativeBlock(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
+        throw new UnsupportedOperationException("no native GEMM in " + name());
+    }
+
+    /**
+     * A GEMM split between threads, in one of three ways, whichever makes the threads share the least
+     * data: on a machine whose cores are far apart (two vCPUs on different dies: 450 ns for a cache
+     * line's round trip, measured), moving a few hundred kilobytes between cores costs more than the
+     * arithmetic.
+     * <ul>
+     * <li>by rows of C, in tiles of 8: every thread reads all of B;
+     * <li>by columns of C, in panels of two vectors: every thread reads all of A;
+     * <li>by depth blocks (see {@link SimdGemm#depthBlock}): thread p computes its blocks' partial
+     *     products, part 0 into C and the others into scratch, which the caller then adds to C block
+     *     by block, in order, with the arithmetic a single thread uses. Every thread reads only its
+     *     slice of A and of B, and the threads share only the m x n partials. For the quickstart's
+     *     first layer (32 x 784 times 784 x 128) this keeps each half of the weights in one core:
+     *     the half its rows of the gradient and its part of Adam update, and its half of each image,
+     *     which {@link #gatherRows(byte[], int, int, int[], int, int, float, float[], int)} splits the same way.
+     * </ul>
+     * Whichever way, every element of C gets exactly the arithmetic of a single thread.
+     */
+    private final class GemmJob implements WorkerPool.Job {
+        private static final int ROWS = 0;
+        private static final int COLUMNS = 1;
+        private static final int DEPTH = 2;
+
+        private boolean transA;
+        private boolean transB;
+        private int m;
+        private int n;
+        private int k;
+        private float alpha;
+        private float beta;
+        private float[] a;
+        private float[] b;
+        private float[] c;
+        private int aOff;
+        private int lda;
+        private int bOff;
+        private int ldb;
+        private int cOff;
+        private int ldc;
+        private int kind;
+        private boolean nativeCall;
+        private int units;
+        int parts;
+        /** Depth split: the block size, and the partial products of blocks after part 0's, m x n each. */
+        private int kb;
+        private int firstScratchBlock;
+        private float[] partials = new float[0];
+
+        /**
+         * Chooses the split; false when the GEMM is better left whole. A native GEMM is split only
+         * into blocks of C (the library keeps its own arithmetic). Runs under the pool's lock.
+         */
+        boolean plan(boolean nativeCall, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                     int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+            int threads = pool.threads();
+            int rowUnits = (m + SimdGemm.NARROW_ROWS - 1) / SimdGemm.NARROW_ROWS;
+            int colUnits = n <= LANES ? 1 : (n + SimdGemm.NR - 1) / SimdGemm.NR;
+            int depthBlock = SimdGemm.depthBlock(k);
+            int depthUnits = nativeCall ? 1 : (k + depthBlock - 1) / depthBlock;
+            // Elements every thread must read from, or hand to, another core, per split.
+            long byRows = rowUnits > 1 ? (long) k * n : Long.MAX_VALUE;
+            long byColumns = colUnits > 1 ? (long) m * k : Long.MAX_VALUE;
+            long byDepth = depthUnits > 1 ? (long) m * n * (Math.min(threads, depthUnits) - 1) : Long.MAX_VALUE;
+            long least = Math.min(byRows, Math.min(byColumns, byDepth));
+            if (least == Long.MAX_VALUE) {
+                return false;
+            }
+            kind = least == byDepth ? DEPTH : least == byRows ? ROWS : COLUMNS;
+            this.nativeCall = nativeCall;
+            units = kind == DEPTH ? depthUnits : kind == ROWS ? rowUnits : colUnits;
+            parts = Math.min(threads, units);
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            if (kind == DEPTH) {
+                kb = depthBlock;
+                firstScratchBlock = units / parts; // part 0's blocks are [0, units / parts)
+                int size = Math.multiplyExact((units - firstScratchBlock) * m, n);
+                if (partials.length < size) {
+                    partials = new float[size];
+                }
+            }
+            return true;
+        }
+
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int first = part * units / parts;
+            int last = (part + 1) * units / parts;
+            if (kind == ROWS) {
+                int i0 = first * SimdGemm.NARROW_ROWS;
+                int i1 = Math.min(m, last * SimdGemm.NARROW_ROWS);
+                int aRows = aOff + i0 * (transA ? 1 : lda);
+                block(nativeCall, transA, transB, i1 - i0, n, k, alpha, a, aRows, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+            } else if (kind == COLUMNS) {
+                int j0 = first * SimdGemm.NR;
+                int j1 = Math.min(n, last * SimdGemm.NR);
+                int bCols = bOff + j0 * (transB ? ldb : 1);
+                block(nativeCall, transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, bCols, ldb, beta, c, cOff + j0, ldc);
+            } else if (part == 0) {
+                SimdGemm.multiplyDepth(transA, transB, m, n, kb, 0, Math.min(k, last * kb),
+                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                for (int block = first; block < last; block++) {
+                    SimdGemm.multiplyDepth(transA, transB, m, n, kb, block * kb, Math.min(k, (block + 1) * kb),
+                            1f, a, aOff, lda, b, bOff, ldb, 0f, partials, (block - firstScratchBlock) * m * n, n);
+                }
+            }
+        }
+
+        /** After a depth split: {@code C += alpha * partial} for each later block, in order, as one thread would. */
+        void combine() {
+            if (kind != DEPTH) {
+                return;
+            }
+            int bound = SPECIES.loopBound(n);
+            for (int block = firstScratchBlock; block < units; block++) {
+                int base = (block - firstScratchBlock) * m * n;
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * ldc;
+                    int pi = base + i * n;
+                    int j = 0;
+                    for (; j < bound; j += LANES) {
+                        FloatVector.fromArray(SPECIES, c, ci + j)
+                                .add(FloatVector.fromArray(SPECIES, partials, pi + j).mul(alpha))
+                                .intoArray(c, ci + j);
+                    }
+                    for (; j < n; j++) {
+                        c[ci + j] = c[ci + j] + partials[pi + j] * alpha;
                     }
                 }
-                for (; i < m; i++) {
-                    int ai = aBlock + i * rowStep;
-                    int ci = cOff + i * ldc + j0;
-                    if (direct) {
-                        row2(kc, a, ai, depthStep, panel, c, ci, accumulate);
-                    } else {
-                        row2(kc, a, ai, depthStep, panel, tile, 0, false);
-                        mergeTile(tile, 1, NR, nc, alpha, blockBeta, c, ci, ldc);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * GEMM for a C no wider than one vector (the 10 classes of MNIST): 8-row tiles of one vector,
-     * masked to n lanes, so that no lane beyond n is computed twice over. An untransposed B is read
-     * in place (short rows, cheap to mask, no cache hazard); a transposed one is packed first.
-     */
-    private void narrowGemm(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int rowStep,
-                            int depthStep, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        Scratch scratch = this.scratch.get();
-        float[] tile = scratch.tile;
-        float[] panel = b;
-        int panelOff = bOff;
-        int panelStride = ldb;
-        if (transB) {
-            panel = scratch.narrowPanel(k);
-            panelOff = 0;
-            panelStride = LANES;
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < n; j++) {
-                    panel[p * LANES + j] = b[bOff + j * ldb + p];
-                }
-            }
-        }
-        boolean direct = alpha == 1f && beta == 0f;
-        int i = 0;
-        for (; i + 8 <= m; i += 8) {
-            int ai = aOff + i * rowStep;
-            int ci = cOff + i * ldc;
-            if (direct) {
-                tile8x1(k, n, a, ai, rowStep, depthStep, panel, panelOff, panelStride, c, ci, ldc);
-            } else {
-                tile8x1(k, n, a, ai, rowStep, depthStep, panel, panelOff, panelStride, tile, 0, LANES);
-                mergeTile(tile, 8, LANES, n, alpha, beta, c, ci, ldc);
-            }
-        }
-        for (; i < m; i++) {
-            int ai = aOff + i * rowStep;
-            int ci = cOff + i * ldc;
-            if (direct) {
-                row1(k, n, a, ai, depthStep, panel, panelOff, panelStride, c, ci);
-            } else {
-                row1(k, n, a, ai, depthStep, panel, panelOff, panelStride, tile, 0);
-                mergeTile(tile, 1, LANES, n, alpha, beta, c, ci, ldc);
-            }
-        }
-    }
-
-    /**
-     * Copies op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code panel} as kc contiguous rows of NR floats,
-     * zero-padded. Always packed: B's own rows are often a power of two apart (128 floats = 512
-     * bytes), which maps a whole unpacked panel onto a few L1 sets.
-     */
-    private static void packPanel(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
-                                  float[] panel) {
-        if (!transB && nc == NR) {
-            for (int p = 0, src = bOff + p0 * ldb + j0; p < kc; p++, src += ldb) {
-                FloatVector.fromArray(SPECIES, b, src).intoArray(panel, p * NR);
-                FloatVector.fromArray(SPECIES, b, src + LANES).intoArray(panel, p * NR + LANES);
-            }
-            return;
-        }
-        for (int p = 0; p < kc; p++) {
-            int dst = p * NR;
-            for (int jj = 0; jj < nc; jj++) {
-                int j = j0 + jj;
-                panel[dst + jj] = transB ? b[bOff + j * ldb + p0 + p] : b[bOff + (p0 + p) * ldb + j];
-            }
-            for (int jj = nc; jj < NR; jj++) {
-                panel[dst + jj] = 0f;
-            }
-        }
-    }
-
-    /**
-     * The main micro-kernel: a 4 x (2 vectors) block of A.B written (or added, when
-     * {@code accumulate}) to {@code out} at {@code oi}, rows {@code ldo} apart. Eight accumulators,
-     * four broadcasts of A and two loads of B per step of depth. Vectors never leave this method:
-     * passed to a call the JIT declines to inline, they would be boxed on the heap.
-     */
-    private static void tile4x2(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel,
-                                float[] out, int oi, int ldo, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
-        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        int a0 = ai;
-        int a1 = ai + rowStep;
-        int a2 = a1 + rowStep;
-        int a3 = a2 + rowStep;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p * NR);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p * NR + LANES);
-            int ap = p * depthStep;
-            FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + ap]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(SPECIES, a[a1 + ap]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(SPECIES, a[a2 + ap]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(SPECIES, a[a3 + ap]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        int o1 = oi + ldo;
-        int o2 = o1 + ldo;
-        int o3 = o2 + ldo;
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(SPECIES, out, oi));
-            c01 = c01.add(FloatVector.fromArray(SPECIES, out, oi + LANES));
-            c10 = c10.add(FloatVector.fromArray(SPECIES, out, o1));
-            c11 = c11.add(FloatVector.fromArray(SPECIES, out, o1 + LANES));
-            c20 = c20.add(FloatVector.fromArray(SPECIES, out, o2));
-            c21 = c21.add(FloatVector.fromArray(SPECIES, out, o2 + LANES));
-            c30 = c30.add(FloatVector.fromArray(SPECIES, out, o3));
-            c31 = c31.add(FloatVector.fromArray(SPECIES, out, o3 + LANES));
-        }
-        c00.intoArray(out, oi);
-        c01.intoArray(out, oi + LANES);
-        c10.intoArray(out, o1);
-        c11.intoArray(out, o1 + LANES);
-        c20.intoArray(out, o2);
-        c21.intoArray(out, o2 + LANES);
-        c30.intoArray(out, o3);
-        c31.intoArray(out, o3 + LANES);
-    }
-
-    /** One row of A against a two-vector panel: the rows left when m is not a multiple of 4. */
-    private static void row2(int kc, float[] a, int ai, int depthStep, float[] panel, float[] out, int oi, boolean accumulate) {
-        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0;
-        for (int p = 0; p < kc; p++) {
-            FloatVector x = FloatVector.broadcast(SPECIES, a[ai + p * depthStep]);
-            c0 = x.fma(FloatVector.fromArray(SPECIES, panel, p * NR), c0);
-            c1 = x.fma(FloatVector.fromArray(SPECIES, panel, p * NR + LANES), c1);
-        }
-        if (accumulate) {
-            c0 = c0.add(FloatVector.fromArray(SPECIES, out, oi));
-            c1 = c1.add(FloatVector.fromArray(SPECIES, out, oi + LANES));
-        }
-        c0.intoArray(out, oi);
-        c1.intoArray(out, oi + LANES);
-    }
-
-    /**
-     * The narrow micro-kernel: 8 rows x 1 vector of A.B, its first n lanes, into {@code out} at
-     * {@code oi}, rows {@code ldo} apart. B's rows start at {@code bi}, {@code bStride} apart.
-     */
-    private static void tile8x1(int k, int n, float[] a, int ai, int rowStep, int depthStep,
-                                float[] b, int bi, int bStride, float[] out, int oi, int ldo) {
-        VectorMask<Float> lanes = SPECIES.indexInRange(0, n);
-        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        for (int p = 0; p < k; p++) {
-            FloatVector bv = FloatVector.fromArray(SPECIES, b, bi + p * bStride, lanes);
-            int ap = ai + p * depthStep;
-            c0 = FloatVector.broadcast(SPECIES, a[ap]).fma(bv, c0);
-            c1 = FloatVector.broadcast(SPECIES, a[ap + rowStep]).fma(bv, c1);
-            c2 = FloatVector.broadcast(SPECIES, a[ap + 2 * rowStep]).fma(bv, c2);
-            c3 = FloatVector.broadcast(SPECIES, a[ap + 3 * rowStep]).fma(bv, c3);
-            c4 = FloatVector.broadcast(SPECIES, a[ap + 4 * rowStep]).fma(bv, c4);
-            c5 = FloatVector.broadcast(SPECIES, a[ap + 5 * rowStep]).fma(bv, c5);
-            c6 = FloatVector.broadcast(SPECIES, a[ap + 6 * rowStep]).fma(bv, c6);
-            c7 = FloatVector.broadcast(SPECIES, a[ap + 7 * rowStep]).fma(bv, c7);
-        }
-        c0.intoArray(out, oi, lanes);
-        c1.intoArray(out, oi + ldo, lanes);
-        c2.intoArray(out, oi + 2 * ldo, lanes);
-        c3.intoArray(out, oi + 3 * ldo, lanes);
-        c4.intoArray(out, oi + 4 * ldo, lanes);
-        c5.intoArray(out, oi + 5 * ldo, lanes);
-        c6.intoArray(out, oi + 6 * ldo, lanes);
-        c7.intoArray(out, oi + 7 * ldo, lanes);
-    }
-
-    /** One row of A against a narrow B: the rows left when m is not a multiple of 8. */
-    private static void row1(int k, int n, float[] a, int ai, int depthStep, float[] b, int bi, int bStride,
-                             float[] out, int oi) {
-        VectorMask<Float> lanes = SPECIES.indexInRange(0, n);
-        FloatVector c0 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < k; p++) {
-            FloatVector bv = FloatVector.fromArray(SPECIES, b, bi + p * bStride, lanes);
-            c0 = FloatVector.broadcast(SPECIES, a[ai + p * depthStep]).fma(bv, c0);
-        }
-        c0.intoArray(out, oi, lanes);
-    }
-
-    /** {@code C = alpha * tile + beta * C} over rows x nc of a tile {@code width} wide; C is not read when beta is 0. */
-    private static void mergeTile(float[] tile, int rows, int width, int nc, float alpha, float beta,
-                                  float[] c, int ci, int ldc) {
-        for (int r = 0; r < rows; r++, ci += ldc) {
-            for (int j = 0; j < width; j += LANES) {
-                VectorMask<Float> inside = SPECIES.indexInRange(j, nc);
-                FloatVector v = FloatVector.fromArray(SPECIES, tile, r * width + j).mul(alpha);
-                if (beta != 0f) {
-                    v = FloatVector.fromArray(SPECIES, c, ci + j, inside).mul(beta).add(v);
-                }
-                v.intoArray(c, ci + j, inside);
-            }
-        }
-    }
-
-    /** {@code C = beta * C} (zero when beta is 0, even over NaN): GEMM with k = 0 or alpha = 0. */
-    private static void scaleMatrix(float[] c, int cOff, int m, int n, int ldc, float beta) {
-        for (int i = 0; i < m; i++) {
-            int row = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
             }
         }
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Element-wise operations
+    // Element-wise operations: large ones split into ranges of whole vectors
+
+    /** A pass over [0, n) in parts; each part's range starts at a multiple of {@code align}. */
+    private abstract static class RangeJob implements WorkerPool.Job {
+        int n;
+        int align = LANES;
+
+        @Override
+        public final void run(int part, int parts) {
+            int units = (n + align - 1) / align;
+            int from = Math.min(n, part * units / parts * align);
+            int to = Math.min(n, (part + 1) * units / parts * align);
+            if (from < to) {
+                range(from, to);
+            }
+        }
+
+        abstract void range(int from, int to);
+    }
+
+    /** How many parts a pass over n elements (or rows of that many elements) is worth. */
+    private int parts(long elements, int units) {
+        return elements < PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), units);
+    }
+
+    /** Runs {@code job} (set by the caller under {@link WorkerPool#tryAcquire}) over [0, n) in parts. */
+    private void runRanges(RangeJob job, int n, int align, int parts) {
+        job.n = n;
+        job.align = align;
+        pool.runAcquired(job, parts);
+    }
 
     @Override
     public void addBias(float[] x, int off, int rows, int cols, float[] bias, boolean relu) {
+        int parts = parts((long) rows * cols, rows);
+        if (parts > 1 && pool.tryAcquire()) {
+            try {
+                biasJob.set(x, off, cols, bias, relu);
+                runRanges(biasJob, rows, 1, parts);
+            } finally {
+                biasJob.x = null;
+                pool.release();
+            }
+            return;
+        }
+        addBiasRows(x, off, 0, rows, cols, bias, relu);
+    }
+
+    private final class BiasJob extends RangeJob {
+        private float[] x;
+        private float[] bias;
+        private int off;
+        private int cols;
+        private boolean relu;
+
+        void set(float[] x, int off, int cols, float[] bias, boolean relu) {
+            this.x = x;
+            this.off = off;
+            this.cols = cols;
+            this.bias = bias;
+            this.relu = relu;
+        }
+
+        @Override
+        void range(int from, int to) {
+            addBiasRows(x, off, from, to, cols, bias, relu);
+        }
+    }
+
+    private static void addBiasRows(float[] x, int off, int fromRow, int toRow, int cols, float[] bias, boolean relu) {
         int bound = SPECIES.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
+        for (int r = fromRow; r < toRow; r++) {
             int row = off + r * cols;
             int j = 0;
             for (; j < bound; j += LANES) {
@@ -388,14 +437,47 @@ public class SimdKernels implements Kernels {
 
     @Override
     public void reluBackward(float[] dy, int dyOff, float[] y, int yOff, int n) {
+        int parts = parts(n, n / LANES);
+        if (parts > 1 && pool.tryAcquire()) {
+            try {
+                reluJob.set(dy, dyOff, y, yOff);
+                runRanges(reluJob, n, LANES, parts);
+            } finally {
+                reluJob.set(null, 0, null, 0);
+                pool.release();
+            }
+            return;
+        }
+        reluBackwardRange(dy, dyOff, y, yOff, 0, n);
+    }
+
+    private final class ReluJob extends RangeJob {
+        private float[] dy;
+        private float[] y;
+        private int dyOff;
+        private int yOff;
+
+        void set(float[] dy, int dyOff, float[] y, int yOff) {
+            this.dy = dy;
+            this.dyOff = dyOff;
+            this.y = y;
+            this.yOff = yOff;
+        }
+
+        @Override
+        void range(int from, int to) {
+            reluBackwardRange(dy, dyOff, y, yOff, from, to);
+        }
+    }
+
+    private static void reluBackwardRange(float[] dy, int dyOff, float[] y, int yOff, int from, int to) {
         FloatVector zero = FloatVector.zero(SPECIES);
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
             VectorMask<Float> active = FloatVector.fromArray(SPECIES, y, yOff + i).compare(VectorOperators.GT, 0f);
             zero.blend(FloatVector.fromArray(SPECIES, dy, dyOff + i), active).intoArray(dy, dyOff + i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             if (!(y[yOff + i] > 0f)) {
                 dy[dyOff + i] = 0f;
             }
@@ -433,6 +515,77 @@ public class SimdKernels implements Kernels {
         }
         for (; i < n; i++) {
             out[outOff + i] = x[xOff + i] * y[yOff + i];
+        }
+    }
+
+    @Override
+    public void dropout(float[] x, int xOff, float[] out, int outOff, float[] mask, int n, float rate, long seed) {
+        int parts = parts(n, n / LANES);
+        if (parts > 1 && pool.tryAcquire()) {
+            try {
+                dropoutJob.set(x, xOff, out, outOff, mask, rate, seed);
+                runRanges(dropoutJob, n, LANES, parts);
+            } finally {
+                dropoutJob.set(null, 0, null, 0, null, 0f, 0L);
+                pool.release();
+            }
+            return;
+        }
+        dropoutRange(x, xOff, out, outOff, mask, 0, n, rate, seed);
+    }
+
+    private final class DropoutJob extends RangeJob {
+        private float[] x;
+        private float[] out;
+        private float[] mask;
+        private int xOff;
+        private int outOff;
+        private float rate;
+        private long seed;
+
+        void set(float[] x, int xOff, float[] out, int outOff, float[] mask, float rate, long seed) {
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.mask = mask;
+            this.rate = rate;
+            this.seed = seed;
+        }
+
+        @Override
+        void range(int from, int to) {
+            dropoutRange(x, xOff, out, outOff, mask, from, to, rate, seed);
+        }
+    }
+
+    /** Dropout over [from, to): the mask from {@link Kernels#dropoutBits}, eight integer operations a lane. */
+    private static void dropoutRange(float[] x, int xOff, float[] out, int outOff, float[] mask, int from, int to,
+                                     float rate, long seed) {
+        int threshold = dropoutThreshold(rate);
+        float keep = 1f / (1f - rate);
+        int k0 = (int) seed;
+        int k1 = (int) (seed >>> 32);
+        IntVector iota = IntVector.zero(INTS).addIndex(1);
+        FloatVector kept = FloatVector.broadcast(SPECIES, keep);
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
+            // Kernels.dropoutBits on every lane, written out: two rounds of Kernels.mix.
+            IntVector h = iota.add(i).lanewise(VectorOperators.XOR, k0);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.XOR, k1);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            VectorMask<Float> drop = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.LT, threshold).cast(SPECIES);
+            FloatVector mv = kept.blend(0f, drop);
+            mv.intoArray(mask, i);
+            FloatVector.fromArray(SPECIES, x, xOff + i).mul(mv).intoArray(out, outOff + i);
+        }
+        for (; i < to; i++) {
+            mask[i] = dropoutBits(seed, i) >>> 8 < threshold ? 0f : keep;
+            out[outOff + i] = x[xOff + i] * mask[i];
         }
     }
 
@@ -487,11 +640,54 @@ public class SimdKernels implements Kernels {
     @Override
     public void adam(float[] w, float[] g, float[] m, float[] v, int n,
                      float lr, float beta1, float beta2, float epsilon) {
+        int parts = parts(n, n / LANES);
+        if (parts > 1 && pool.tryAcquire()) {
+            try {
+                adamJob.set(w, g, m, v, lr, beta1, beta2, epsilon);
+                // Ranges of whole cache lines, so that no line of w, m or v is written by two cores.
+                runRanges(adamJob, n, Math.max(LANES, 16), parts);
+            } finally {
+                adamJob.set(null, null, null, null, 0f, 0f, 0f, 0f);
+                pool.release();
+            }
+            return;
+        }
+        adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
+    }
+
+    private final class AdamJob extends RangeJob {
+        private float[] w;
+        private float[] g;
+        private float[] m;
+        private float[] v;
+        private float lr;
+        private float beta1;
+        private float beta2;
+        private float epsilon;
+
+        void set(float[] w, float[] g, float[] m, float[] v, float lr, float beta1, float beta2, float epsilon) {
+            this.w = w;
+            this.g = g;
+            this.m = m;
+            this.v = v;
+            this.lr = lr;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.epsilon = epsilon;
+        }
+
+        @Override
+        void range(int from, int to) {
+            adamRange(w, g, m, v, from, to, lr, beta1, beta2, epsilon);
+        }
+    }
+
+    private static void adamRange(float[] w, float[] g, float[] m, float[] v, int from, int to,
+                                  float lr, float beta1, float beta2, float epsilon) {
         float oneMinusBeta1 = 1f - beta1;
         float oneMinusBeta2 = 1f - beta2;
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
+        int i = from;
+        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
             FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
             FloatVector mv = FloatVector.fromArray(SPECIES, m, i);
             FloatVector vv = FloatVector.fromArray(SPECIES, v, i);
@@ -506,7 +702,7 @@ public class SimdKernels implements Kernels {
             vv.intoArray(v, i);
             FloatVector.fromArray(SPECIES, w, i).sub(step).intoArray(w, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             m[i] = ScalarKernels.flushSubnormal(m[i] + (g[i] - m[i]) * oneMinusBeta1);
             v[i] = ScalarKernels.flushSubnormal(v[i] + (g[i] * g[i] - v[i]) * oneMinusBeta2);
             w[i] -= lr * m[i] / ((float) Math.sqrt(v[i]) + epsilon);
@@ -519,8 +715,8 @@ public class SimdKernels implements Kernels {
         int bound = SPECIES.loopBound(n);
         int i = 0;
         for (; i < bound; i += LANES) {
-            FloatVector.fromArray(SPECIES, x, xOff + i)
-                    .fma(a, FloatVector.fromArray(SPECIES, y, yOff + i))
+            FloatVector.fromArray(SPECIES, x, xOff + i).mul(a)
+                    .add(FloatVector.fromArray(SPECIES, y, yOff + i))
                     .intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
@@ -528,81 +724,186 @@ public class SimdKernels implements Kernels {
         }
     }
 
-    private float rowMax(float[] x, int row, int cols) {
-        int bound = SPECIES.loopBound(cols);
-        float max = Float.NEGATIVE_INFINITY;
-        int j = 0;
-        if (bound > 0) {
-            FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            for (; j < bound; j += LANES) {
-                acc = acc.max(FloatVector.fromArray(SPECIES, x, row + j));
-            }
-            max = acc.reduceLanes(VectorOperators.MAX);
-        }
-        for (; j < cols; j++) {
-            max = Math.max(max, x[row + j]);
-        }
-        return max;
+    /**
+     * Batches are gathered in parts when large enough, split like the GEMM that reads them: by the
+     * depth blocks of a row (so that, for the quickstart, each core converts the half of each image
+     * it then multiplies), or by rows when a row is one block.
+     */
+    private int gatherParts(int rows, int rowSize) {
+        int blocks = rowBlocks(rowSize);
+        return (long) rows * rowSize < PARALLEL_GATHER ? 1 : Math.min(pool.threads(), blocks > 1 ? blocks : rows);
     }
 
-    /** Returns the sum of {@code exp(x[row + j] - max)}, also writing each term to {@code out[outRow + j]} unless out is null. */
-    private float expShifted(float[] x, int row, int cols, float max, float[] out, int outRow) {
-        int bound = SPECIES.loopBound(cols);
-        float sum = 0f;
-        int j = 0;
-        if (bound > 0) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (; j < bound; j += LANES) {
-                FloatVector e = FloatVector.fromArray(SPECIES, x, row + j).sub(max).lanewise(VectorOperators.EXP);
-                if (out != null) {
-                    e.intoArray(out, outRow + j);
-                }
-                acc = acc.add(e);
+    private static int rowBlocks(int rowSize) {
+        return (rowSize + SimdGemm.depthBlock(rowSize) - 1) / SimdGemm.depthBlock(rowSize);
+    }
+
+    @Override
+    public void gatherRows(float[] src, int srcOff, int rowSize, int[] order, int from, int rows, float[] dst, int dstOff) {
+        gather(null, src, srcOff, rowSize, order, from, rows, 1f, dst, dstOff);
+    }
+
+    @Override
+    public void gatherRows(byte[] src, int srcOff, int rowSize, int[] order, int from, int rows, float divisor,
+                           float[] dst, int dstOff) {
+        gather(src, null, srcOff, rowSize, order, from, rows, divisor, dst, dstOff);
+    }
+
+    private void gather(byte[] bytes, float[] floats, int srcOff, int rowSize, int[] order, int from, int rows, float divisor,
+                        float[] dst, int dstOff) {
+        int parts = gatherParts(rows, rowSize);
+        if (parts > 1 && pool.tryAcquire()) {
+            try {
+                gatherJob.set(bytes, floats, srcOff, rowSize, order, from, rows, divisor, dst, dstOff);
+                pool.runAcquired(gatherJob, parts);
+            } finally {
+                gatherJob.set(null, null, 0, 0, null, 0, 0, 1f, null, 0);
+                pool.release();
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            return;
         }
-        for (; j < cols; j++) {
-            float e = (float) Math.exp(x[row + j] - max);
-            if (out != null) {
-                out[outRow + j] = e;
+        gatherBlock(bytes, floats, srcOff, rowSize, order, from, 0, rows, 0, rowSize, divisor, dst, dstOff);
+    }
+
+    private final class GatherJob implements WorkerPool.Job {
+        private byte[] bytes;
+        private float[] floats;
+        private int[] order;
+        private float[] dst;
+        private int srcOff;
+        private int rowSize;
+        private int from;
+        private int rows;
+        private float divisor;
+        private int dstOff;
+
+        void set(byte[] bytes, float[] floats, int srcOff, int rowSize, int[] order, int from, int rows, float divisor,
+                 float[] dst, int dstOff) {
+            this.bytes = bytes;
+            this.floats = floats;
+            this.srcOff = srcOff;
+            this.rowSize = rowSize;
+            this.order = order;
+            this.from = from;
+            this.rows = rows;
+            this.divisor = divisor;
+            this.dst = dst;
+            this.dstOff = dstOff;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int blocks = rowBlocks(rowSize);
+            if (blocks > 1) {
+                int width = SimdGemm.depthBlock(rowSize);
+                int c0 = part * blocks / parts * width;
+                int c1 = Math.min(rowSize, (part + 1) * blocks / parts * width);
+                gatherBlock(bytes, floats, srcOff, rowSize, order, from, 0, rows, c0, c1, divisor, dst, dstOff);
+            } else {
+                gatherBlock(bytes, floats, srcOff, rowSize, order, from, part * rows / parts, (part + 1) * rows / parts, 0, rowSize,
+                        divisor, dst, dstOff);
             }
-            sum += e;
+        }
+    }
+
+    /**
+     * Rows [r0, r1), columns [c0, c1) of a gather, from floats (copied) or from bytes, each widened to
+     * int, converted to float and divided: exactly the scalar {@code (b & 0xFF) / divisor}.
+     */
+    private static void gatherBlock(byte[] bytes, float[] floats, int srcOff, int rowSize, int[] order, int from,
+                                    int r0, int r1, int c0, int c1, float divisor, float[] dst, int dstOff) {
+        for (int r = r0; r < r1; r++) {
+            int s = srcOff + (order == null ? from + r : order[from + r]) * rowSize;
+            int d = dstOff + r * rowSize;
+            if (bytes == null) {
+                System.arraycopy(floats, s + c0, dst, d + c0, c1 - c0);
+                continue;
+            }
+            int j = c0;
+            if (BYTES != null) {
+                for (int bound = c0 + SPECIES.loopBound(c1 - c0); j < bound; j += LANES) {
+                    // Sign-extending (and masking) rather than ZERO_EXTEND_B2I: C2 does not compile the
+                    // latter to an instruction on AVX-512, and an uncompiled vector is a heap object.
+                    IntVector iv = (IntVector) ByteVector.fromArray(BYTES, bytes, s + j).convertShape(VectorOperators.B2I, INTS, 0);
+                    FloatVector fv = (FloatVector) iv.and(0xFF).convert(VectorOperators.I2F, 0);
+                    fv.div(divisor).intoArray(dst, d + j);
+                }
+            }
+            for (; j < c1; j++) {
+                dst[d + j] = (bytes[s + j] & 0xFF) / divisor;
+            }
+        }
+    }
+
+    private static float rowMax(float[] x, int row, int cols) {
+        FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < cols; j += LANES) {
+            // Masked on the last, partial vector (a row of 10 classes is one partial vector).
+            VectorMask<Float> in = SPECIES.indexInRange(j, cols);
+            acc = acc.blend(acc.max(FloatVector.fromArray(SPECIES, x, row + j, in)), in);
+        }
+        return acc.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * Returns the sum of {@code exp(x[row + j] - max)}, also writing each term to {@code out[outRow + j]}
+     * unless out is null. The exponential is computed here from adds and multiplies (Cody-Waite range
+     * reduction and Cephes's degree-6 polynomial for expf, about 1 ulp), not with the Vector API's
+     * EXP: that one gives different last bits before and after C2 compiles it, and a training run
+     * must not depend on when the JIT ran. Terms below e^-87.3 are 0, never subnormal. The same
+     * goes for the sum, see below.
+     */
+    private static float expShifted(float[] x, int row, int cols, float max, float[] out, int outRow) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int j = 0; j < cols; j += LANES) {
+            VectorMask<Float> in = SPECIES.indexInRange(j, cols);
+            FloatVector t = FloatVector.fromArray(SPECIES, x, row + j, in).sub(max).min(EXP_MAX);
+            // t = n ln2 + r with |r| <= ln2 / 2; n is rounded by adding and subtracting 1.5 * 2^23.
+            FloatVector shifted = t.mul(LOG2E).add(ROUND);
+            FloatVector n = shifted.sub(ROUND);
+            FloatVector r = t.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+            FloatVector p = r.mul(EXP_P0).add(EXP_P1).mul(r).add(EXP_P2).mul(r).add(EXP_P3).mul(r).add(EXP_P4)
+                    .mul(r).add(EXP_P5).mul(r.mul(r)).add(r).add(1f);
+            // 2^n from the exponent bits: the low bits of `shifted` hold n.
+            IntVector exponent = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND) - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = p.mul(exponent.reinterpretAsFloats()).blend(0f, t.compare(VectorOperators.LT, EXP_MIN));
+            if (out != null) {
+                e.intoArray(out, outRow + j, in);
+            }
+            acc = acc.add(e, in);
+        }
+        // Lane by lane in a fixed order: reduceLanes(ADD) sums in an order that differs before and
+        // after C2 compiles it, and a training run must not depend on when the JIT ran.
+        float[] lanes = LANE_SCRATCH.get();
+        acc.intoArray(lanes, 0);
+        float sum = 0f;
+        for (int l = 0; l < LANES; l++) {
+            sum += lanes[l];
         }
         return sum;
     }
 
-    private void scaleRow(float[] x, int row, int cols, float s) {
-        int bound = SPECIES.loopBound(cols);
-        int j = 0;
-        for (; j < bound; j += LANES) {
-            FloatVector.fromArray(SPECIES, x, row + j).mul(s).intoArray(x, row + j);
-        }
-        for (; j < cols; j++) {
-            x[row + j] *= s;
-        }
-    }
+    /** Per thread: one vector's lanes, summed in order by {@link #expShifted}. */
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
 
-    /** What the CPU offers beyond the vector width, for {@link #name()}. */
-    private static final class CpuFeatures {
-        static final boolean FMA = detectFma();
+    // The exponential of the softmax (Cody-Waite range reduction, Cephes's expf polynomial).
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float ROUND = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float EXP_MAX = 88.3f;
+    private static final float EXP_MIN = -87.33f; // below this e^t is subnormal: 0 instead
+    private static final float EXP_P0 = 1.9875691500e-4f;
+    private static final float EXP_P1 = 1.3981999507e-3f;
+    private static final float EXP_P2 = 8.3334519073e-3f;
+    private static final float EXP_P3 = 4.1665795894e-2f;
+    private static final float EXP_P4 = 1.6666665459e-1f;
+    private static final float EXP_P5 = 5.0000001201e-1f;
 
-        private static boolean detectFma() {
-            String arch = System.getProperty("os.arch", "");
-            if (arch.equals("aarch64")) {
-                return true; // every AArch64 core has fused multiply-add
-            }
-            Path cpuinfo = Path.of("/proc/cpuinfo");
-            if (!Files.isReadable(cpuinfo)) {
-                return false;
-            }
-            try (Stream<String> lines = Files.lines(cpuinfo)) {
-                return lines.filter(l -> l.startsWith("flags"))
-                        .findFirst()
-                        .map(l -> (" " + l.substring(l.indexOf(':') + 1) + " ").contains(" fma "))
-                        .orElse(false);
-            } catch (IOException | java.io.UncheckedIOException e) {
-                return false; // no /proc/cpuinfo to read: leave fma out of the name
-            }
+    private static void scaleRow(float[] x, int row, int cols, float s) {
+        for (int j = 0; j < cols; j += LANES) {
+            VectorMask<Float> in = SPECIES.indexInRange(j, cols);
+            FloatVector.fromArray(SPECIES, x, row + j, in).mul(s).intoArray(x, row + j, in);
         }
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.jeras.kernels.KernelSelector;
+
 /**
  * The binding to {@code cblas_sgemm}: which library was found, the downcall handle, and what the
  * library says about itself. Loaded once per JVM from {@code -Djeras.blas.library} or
@@ -63,7 +65,7 @@ final class Cblas {
     }
 
     /** The JVM's binding, from its configuration. */
-    static final Result LOADED = load(configuredLibrary(), System.getProperty(THREADS_PROPERTY));
+    static final Result LOADED = load(configuredLibrary(), configuredThreads());
 
     /**
      * The handle as a constant: C2 inlines a {@code static final} handle's critical downcall, so the
@@ -82,6 +84,23 @@ final class Cblas {
         }
         String env = System.getenv(LIBRARY_ENV);
         return env == null || env.isBlank() ? null : env.trim();
+    }
+
+    /**
+     * OpenBLAS's thread count: {@code -Djeras.blas.threads} when set; otherwise 1 when jeras splits
+     * GEMMs over its own threads (two pools of busy threads on the same cores only compete), and
+     * OpenBLAS's default (null) when jeras runs on one thread.
+     */
+    static String configuredThreads() {
+        String property = System.getProperty(THREADS_PROPERTY);
+        if (property != null) {
+            return property;
+        }
+        try {
+            return KernelSelector.configuredThreads() > 1 ? "1" : null;
+        } catch (IllegalArgumentException e) {
+            return null; // a bad -Djeras.threads is reported by the kernel selection itself
+        }
     }
 
     /** Loads {@code library} (a path or a name for the dynamic loader), or the first candidate that loads when null. */

@@ -5,7 +5,13 @@ import java.lang.foreign.MemorySegment;
 import dev.jeras.kernels.SimdKernels;
 
 /**
- * GEMM through OpenBLAS's {@code cblas_sgemm}; every element-wise operation from {@link SimdKernels}.
+ * GEMM through OpenBLAS's {@code cblas_sgemm} where it pays; everything else from {@link SimdKernels}.
+ *
+ * <p>When chosen automatically, only GEMMs of at least {@link #AUTOMATIC_MIN_MACS} multiply-adds go to
+ * OpenBLAS: at the quickstart's sizes the SIMD kernels are faster (docs/benchmarks.md). Forced with
+ * {@code -Djeras.kernels=openblas}, every GEMM does. jeras's worker pool splits a large GEMM into
+ * blocks of C as for SIMD, and OpenBLAS runs each block on one thread, unless
+ * {@code -Djeras.blas.threads} says otherwise.
  *
  * <p>jeras's heap {@code float[]} storage is passed as heap segments to a critical downcall
  * ({@code Linker.Option.critical(true)}), so nothing is copied. A critical call holds off garbage
@@ -45,8 +51,21 @@ final class OpenBlasKernels extends SimdKernels {
         }
     }
 
-    OpenBlasKernels(String description) {
-        this.name = description + " + " + super.name();
+    /** GEMMs from this many multiply-adds go to OpenBLAS when it was not forced (measured: see docs/benchmarks.md). */
+    static final long AUTOMATIC_MIN_MACS = 1L << 27;
+
+    private final long minMacs;
+
+    /**
+     * SIMD kernels on {@code threads} threads that hand each block of a GEMM of at least
+     * {@code minMacs} multiply-adds to OpenBLAS ({@code description} says which build).
+     */
+    OpenBlasKernels(String description, int threads, long minMacs) {
+        super(threads);
+        this.minMacs = minMacs;
+        this.name = minMacs == 0
+                ? description + " for every GEMM + " + super.name()
+                : super.name() + " + " + description + " for GEMMs from " + minMacs + " multiply-adds";
     }
 
     @Override
@@ -54,16 +73,18 @@ final class OpenBlasKernels extends SimdKernels {
         return name;
     }
 
+    /** Forced, every GEMM goes to OpenBLAS; otherwise those of at least {@link #AUTOMATIC_MIN_MACS} multiply-adds. */
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc) {
-        if (m <= 0 || n <= 0 || k <= 0) {
-            // CBLAS rejects a leading dimension of 0, which an empty operand may carry; nothing to multiply anyway.
-            super.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
+    protected boolean nativeGemm(int m, int n, int k) {
+        return (long) m * n * k >= minMacs;
+    }
+
+    /** A block of such a GEMM through {@code cblas_sgemm}; its arguments were checked by {@code sgemm}. */
+    @Override
+    protected void nativeBlock(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
         Segments segs = segments.get();
         try {
             Cblas.SGEMM_HANDLE.invokeExact(Cblas.ROW_MAJOR,

@@ -2,6 +2,7 @@ package dev.jeras.blas;
 
 import java.lang.System.Logger.Level;
 
+import dev.jeras.kernels.KernelSelector;
 import dev.jeras.kernels.Kernels;
 import dev.jeras.kernels.KernelsProvider;
 import dev.jeras.kernels.KernelsUnavailableException;
@@ -24,10 +25,10 @@ public final class OpenBlasProvider implements KernelsProvider {
     }
 
     @Override
-    public Kernels load() throws KernelsUnavailableException {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            throw new KernelsUnavailableException("its element-wise operations come from the Vector API, which is not loaded: "
-                    + "start java with --add-modules jdk.incubator.vector");
+    public Kernels load(boolean forced) throws KernelsUnavailableException {
+        String noSimd = KernelSelector.simdUnavailable();
+        if (noSimd != null) {
+            throw new KernelsUnavailableException("its element-wise operations come from the Vector API, and " + noSimd);
         }
         Cblas.Result loaded = Cblas.LOADED;
         if (loaded.binding() == null) {
@@ -37,6 +38,12 @@ public final class OpenBlasProvider implements KernelsProvider {
             }
             throw new KernelsUnavailableException(loaded.reason());
         }
-        return new OpenBlasKernels(loaded.binding().description());
+        int threads;
+        try {
+            threads = KernelSelector.configuredThreads();
+        } catch (IllegalArgumentException e) {
+            throw new KernelsUnavailableException(e.getMessage());
+        }
+        return new OpenBlasKernels(loaded.binding().description(), threads, forced ? 0 : OpenBlasKernels.AUTOMATIC_MIN_MACS);
     }
 }

@@ -23,6 +23,9 @@ class OpenBlasKernelsTest extends KernelsContract {
     @Override
     protected Stream<Named<Kernels>> implementations() {
         OpenBlas.assumeLoaded();
-        return Stream.of(Named.of("openblas", new OpenBlasKernels(Cblas.LOADED.binding().description())));
+        String description = Cblas.LOADED.binding().description();
+        // Forced (every GEMM to OpenBLAS), on one thread and split into blocks over three.
+        return Stream.of(Named.of("openblas", new OpenBlasKernels(description, 1, 0)),
+                Named.of("openblas-3-threads", new OpenBlasKernels(description, 3, 0)));
     }
 }

@@ -20,8 +20,12 @@ class OpenBlasSelectionTest {
         List<KernelsProvider> providers = ServiceLoader.load(KernelsProvider.class).stream().map(ServiceLoader.Provider::get).toList();
         assertThat(providers).extracting(KernelsProvider::name).containsExactly("openblas");
         KernelSelector.Selection s = KernelSelector.select(null, providers);
-        assertThat(s.kernels().name()).matches("(openblas\\(\\d+\\.\\d+\\.\\d+, \\w+, \\d+ threads?\\)|cblas\\(.+\\)) \\+ simd\\(.+\\)");
-        assertThat(KernelSelector.select("openblas", providers).kernels()).isInstanceOf(OpenBlasKernels.class);
+        // Chosen automatically, OpenBLAS takes only the large GEMMs, and the name says so.
+        assertThat(s.kernels().name()).matches("simd\\(.+\\) \\+ (openblas\\(\\d+\\.\\d+\\.\\d+, \\w+, \\d+ threads?\\)|cblas\\(.+\\))"
+                + " for GEMMs from \\d+ multiply-adds");
+        KernelSelector.Selection forced = KernelSelector.select("openblas", providers);
+        assertThat(forced.kernels()).isInstanceOf(OpenBlasKernels.class);
+        assertThat(forced.kernels().name()).matches("(openblas|cblas)\\(.+\\) for every GEMM \\+ simd\\(.+\\)");
     }
 
     @Test
@@ -74,7 +78,7 @@ class OpenBlasSelectionTest {
     void withOpenblasInstalledTheDefaultChoiceIsOpenblas() throws Exception {
         OpenBlas.assumeLoaded();
         ChildJvm.Result r = ChildJvm.printSelection("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED");
-        assertThat(r.output()).contains("active: openblas(").contains("first available provider")
+        assertThat(r.output()).contains("active: simd(").contains(" + openblas(").contains("first available provider")
                 .doesNotContain("WARNING: A restricted method");
     }
 }
