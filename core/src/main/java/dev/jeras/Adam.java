@@ -74,6 +74,11 @@ public final class Adam extends Optimizer {
         }
     }
 
+    /** The first (0) or second (1) moments, one array per parameter, or null before the first step. */
+    float[][] moments(int which) {
+        return which == 0 ? m : v;
+    }
+
     @Override
     public long iterations() {
         return iterations;

@@ -49,4 +49,45 @@ class TensorTest {
         assertThat(images.toString()).isEqualTo("[[0 255]\n [128 51]]");
         assertThatThrownBy(() -> UInt8Tensor.wrap(new byte[3], 2, 2)).hasMessageContaining("needs 4 bytes, received 3");
     }
+
+    @Test
+    void scaledBytesEqualFloatDivisionForEveryByte() {
+        byte[] all = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            all[i] = (byte) i;
+        }
+        Tensor scaled = UInt8Tensor.wrap(all, 256).div(255f);
+        for (int i = 0; i < 256; i++) {
+            assertThat(Float.floatToRawIntBits(scaled.get(i))).as("byte %d", i).isEqualTo(Float.floatToRawIntBits(i / 255f));
+        }
+        assertThat(scaled.toArray()).hasSize(256);
+        assertThatThrownBy(() -> UInt8Tensor.wrap(all, 256).div(0f)).hasMessageContaining("must be finite and not zero");
+    }
+
+    @Test
+    void scaledBytesAreViewsWhoseFloatCopyIsMadeOnlyWhenAskedFor() {
+        byte[] pixels = {10, 20, 30, 40, 50, 60};
+        Tensor scaled = UInt8Tensor.wrap(pixels, 3, 2).div(10f);
+        Tensor last = scaled.rows(1, 3);
+        assertThat(last.get(1, 1)).isEqualTo(6f);
+        assertThat(last.reshape(4).get(0)).isEqualTo(3f);
+        pixels[2] = 70; // a view of the bytes, not a copy
+        assertThat(last.get(0, 0)).isEqualTo(7f);
+        assertThat(last.offset()).as("the float copy starts at 0").isZero();
+        assertThat(last.array()).containsExactly(7f, 4f, 5f, 6f);
+        assertThat(last.array()).as("made once").isSameAs(last.array());
+        assertThat(scaled.toString()).isEqualTo("[[ 1.00000000  2.00000000]\n [ 7.00000000  4.00000000]\n [ 5.00000000  6.00000000]]");
+    }
+
+    @Test
+    void aModelComputesTheSameFromBytesAsFromTheirFloats() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        byte[] pixels = new byte[70 * 12];
+        rng.nextBytes(pixels);
+        Tensor scaled = UInt8Tensor.wrap(pixels, 70, 3, 4).div(255f);
+        Tensor floats = Tensor.of(scaled.toArray(), 70, 3, 4);
+        Sequential model = new Sequential(new Flatten(3, 4), new Dense(5, Activation.RELU), new Dense(3)).seed(1);
+        assertThat(model.apply(scaled).toArray()).containsExactly(model.apply(floats).toArray());
+        assertThat(model.apply(scaled.rows(33, 70)).toArray()).containsExactly(model.apply(floats.rows(33, 70)).toArray());
+    }
 }

@@ -73,4 +73,56 @@ class TrainingAllocationTest {
         assertThat(allocated).as("bytes allocated by 1,000 calls of trainOnBatch").isLessThan(1000);
         assertThat(last).as("the batch is learnt").isLessThan(first * 0.5f);
     }
+
+    /**
+     * A whole fit on the SIMD kernels with the worker pool on allocates nothing per step once C2 has
+     * compiled the kernels (before that, Vector API code allocates every vector, which is why the
+     * test first trains until an epoch allocates next to nothing). Counted on the calling thread and
+     * on the pool's workers.
+     */
+    @Test
+    void aFitOnTheSimdKernelsWithThreadsAllocatesNothingPerStepOnceCompiled() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        SplittableRandom rng = new SplittableRandom(5);
+        int n = 3200; // 100 steps per epoch
+        byte[] pixels = new byte[n * 784];
+        rng.nextBytes(pixels);
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) rng.nextInt(10);
+        }
+        Tensor x = UInt8Tensor.wrap(pixels, n, 28, 28).div(255f);
+        UInt8Tensor y = UInt8Tensor.wrap(labels, n);
+        Sequential model = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10))
+                .useKernels(new dev.jeras.kernels.SimdKernels(2)).seed(1);
+        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), Metric.ACCURACY);
+
+        long epoch = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (epoch > 100_000 && System.nanoTime() < deadline) {
+            long before = allocated(threads);
+            model.fit(x, y, FitOptions.epochs(1).verbose(0));
+            epoch = allocated(threads) - before;
+        }
+        assertThat(epoch).as("bytes of a fit after C2 compiled the kernels (warm-up did not settle within a minute)").isLessThan(100_000);
+
+        long before = allocated(threads);
+        model.fit(x, y, FitOptions.epochs(1).verbose(0));
+        long oneEpoch = allocated(threads) - before;
+        before = allocated(threads);
+        model.fit(x, y, FitOptions.epochs(3).verbose(0));
+        long threeEpochs = allocated(threads) - before;
+        assertThat(threeEpochs - oneEpoch).as("bytes allocated by 200 extra steps, on the caller and the workers").isLessThan(3_200);
+    }
+
+    /** Bytes allocated so far by this thread and by jeras's worker threads. */
+    private static long allocated(com.sun.management.ThreadMXBean threads) {
+        long total = threads.getCurrentThreadAllocatedBytes();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("jeras-worker-")) {
+                total += threads.getThreadAllocatedBytes(t.threadId());
+            }
+        }
+        return total;
+    }
 }

@@ -33,6 +33,10 @@ final class SimdGemm {
     static final int MR = SimdKernels.VECTOR_REGISTERS >= 32 ? 8 : 4;
     /** Largest depth of one block of B: a KC x (2 vectors) panel stays in L1 while the rows of A stream past it. */
     static final int KC = 256;
+    /** Rows of A per block: 128 x 256 floats of A (128 KB) stay in L2 while every panel of B meets them. */
+    static final int MC = 128;
+    /** Columns of B packed at once: at most 256 x 2048 floats (2 MB), which stay in L2 or L3. */
+    static final int NC = 2048;
     /** Panel width: two vectors of C columns per micro-tile row. */
     static final int NR = 2 * LANES;
     /** Rows per tile of the narrow kernel (a C no wider than one vector). */
@@ -42,9 +46,17 @@ final class SimdGemm {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Scratch {
-        final float[] panel = new float[KC * NR];
         final float[] tile = new float[Math.max(MR, NARROW_ROWS) * NR];
+        private float[] packed = new float[0];
         private float[] narrow = new float[0];
+
+        /** Room for packed panels of B; grows only when a wider or deeper product comes. */
+        float[] packed(int size) {
+            if (packed.length < size) {
+                packed = new float[size];
+            }
+            return packed;
+        }
 
         /** Room for k rows of one vector; grows only when a deeper narrow transposed B comes. */
         float[] narrowPanel(int k) {
@@ -92,41 +104,55 @@ final class SimdGemm {
         }
     }
 
+    /**
+     * The GotoBLAS loop order: for each depth block, op(B) is packed a few thousand columns at a time
+     * (it then lives in L2 or L3); for each block of {@value #MC} rows of A (which stays in L2 while
+     * it meets every panel) and each panel of B (in L1), the micro-tiles run down the rows.
+     */
     private static void wide(boolean transB, int m, int n, int kb, int p0, int p1, float alpha, float[] a, int aOff,
                              int rowStep, int depthStep, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         Scratch scratch = SCRATCH.get();
-        float[] panel = scratch.panel;
         float[] tile = scratch.tile;
         for (int q0 = p0; q0 < p1; q0 += kb) {
             int kc = Math.min(kb, p1 - q0);
             float blockBeta = q0 == p0 ? beta : 1f;
             int aBlock = aOff + q0 * depthStep;
-            for (int j0 = 0; j0 < n; j0 += NR) {
-                int nc = Math.min(NR, n - j0);
-                packPanel(transB, b, bOff, ldb, q0, j0, kc, nc, panel);
-                // The usual case (alpha 1, beta 0 or 1 for later depth blocks, a full panel) stores
-                // straight into C; anything else goes through the scratch tile and mergeTile.
-                boolean direct = nc == NR && alpha == 1f && (blockBeta == 0f || blockBeta == 1f);
-                boolean accumulate = blockBeta != 0f;
-                int i = 0;
-                for (; i + MR <= m; i += MR) {
-                    int ai = aBlock + i * rowStep;
-                    int ci = cOff + i * ldc + j0;
-                    if (direct) {
-                        tile(kc, a, ai, rowStep, depthStep, panel, c, ci, ldc, accumulate);
-                    } else {
-                        tile(kc, a, ai, rowStep, depthStep, panel, tile, 0, NR, false);
-                        mergeTile(tile, MR, NR, nc, alpha, blockBeta, c, ci, ldc);
-                    }
+            for (int j0 = 0; j0 < n; j0 += NC) {
+                int nb = Math.min(NC, n - j0);
+                float[] packed = scratch.packed(kc * ((nb + NR - 1) / NR) * NR);
+                for (int jj = 0; jj < nb; jj += NR) {
+                    packPanel(transB, b, bOff, ldb, q0, j0 + jj, kc, Math.min(NR, nb - jj), packed, jj * kc);
                 }
-                for (; i < m; i++) {
-                    int ai = aBlock + i * rowStep;
-                    int ci = cOff + i * ldc + j0;
-                    if (direct) {
-                        row2(kc, a, ai, depthStep, panel, c, ci, accumulate);
-                    } else {
-                        row2(kc, a, ai, depthStep, panel, tile, 0, false);
-                        mergeTile(tile, 1, NR, nc, alpha, blockBeta, c, ci, ldc);
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    int i1 = Math.min(m, i0 + MC);
+                    for (int jj = 0; jj < nb; jj += NR) {
+                        int nc = Math.min(NR, nb - jj);
+                        int po = jj * kc;
+                        // The usual case (alpha 1, beta 0 or 1 for later depth blocks, a full panel) stores
+                        // straight into C; anything else goes through the scratch tile and mergeTile.
+                        boolean direct = nc == NR && alpha == 1f && (blockBeta == 0f || blockBeta == 1f);
+                        boolean accumulate = blockBeta != 0f;
+                        int i = i0;
+                        for (; i + MR <= i1; i += MR) {
+                            int ai = aBlock + i * rowStep;
+                            int ci = cOff + i * ldc + j0 + jj;
+                            if (direct) {
+                                tile(kc, a, ai, rowStep, depthStep, packed, po, c, ci, ldc, accumulate);
+                            } else {
+                                tile(kc, a, ai, rowStep, depthStep, packed, po, tile, 0, NR, false);
+                                mergeTile(tile, MR, NR, nc, alpha, blockBeta, c, ci, ldc);
+                            }
+                        }
+                        for (; i < i1; i++) {
+                            int ai = aBlock + i * rowStep;
+                            int ci = cOff + i * ldc + j0 + jj;
+                            if (direct) {
+                                row2(kc, a, ai, depthStep, packed, po, c, ci, accumulate);
+                            } else {
+                                row2(kc, a, ai, depthStep, packed, po, tile, 0, false);
+                                mergeTile(tile, 1, NR, nc, alpha, blockBeta, c, ci, ldc);
+                            }
+                        }
                     }
                 }
             }
@@ -144,13 +170,21 @@ final class SimdGemm {
         Scratch scratch = SCRATCH.get();
         float[] tile = scratch.tile;
         float[] panel = scratch.narrowPanel(p1 - p0);
-        for (int p = p0; p < p1; p++) {
-            int row = (p - p0) * LANES;
-            for (int j = 0; j < n; j++) {
-                panel[row + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+        if (transB) {
+            for (int p = p0; p < p1; p++) {
+                int row = (p - p0) * LANES;
+                for (int j = 0; j < n; j++) {
+                    panel[row + j] = b[bOff + j * ldb + p];
+                }
+                for (int j = n; j < LANES; j++) {
+                    panel[row + j] = 0f;
+                }
             }
-            for (int j = n; j < LANES; j++) {
-                panel[row + j] = 0f;
+        } else {
+            // A row of B is n floats: one masked load, whose lanes past n are zero, one store.
+            VectorMask<Float> lanes = SPECIES.indexInRange(0, n);
+            for (int p = p0; p < p1; p++) {
+                FloatVector.fromArray(SPECIES, b, bOff + p * ldb, lanes).intoArray(panel, (p - p0) * LANES);
             }
         }
         for (int q0 = p0; q0 < p1; q0 += kb) {
@@ -186,21 +220,21 @@ final class SimdGemm {
     }
 
     /**
-     * Copies op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code panel} as kc contiguous rows of NR floats,
+     * Copies op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code panel} at {@code po} as kc contiguous rows of NR floats,
      * zero-padded. Always packed: B's own rows are often a power of two apart (128 floats = 512
      * bytes), which maps a whole unpacked panel onto a few L1 sets.
      */
     private static void packPanel(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kc, int nc,
-                                  float[] panel) {
+                                  float[] panel, int po) {
         if (!transB && nc == NR) {
             for (int p = 0, src = bOff + p0 * ldb + j0; p < kc; p++, src += ldb) {
-                FloatVector.fromArray(SPECIES, b, src).intoArray(panel, p * NR);
-                FloatVector.fromArray(SPECIES, b, src + LANES).intoArray(panel, p * NR + LANES);
+                FloatVector.fromArray(SPECIES, b, src).intoArray(panel, po + p * NR);
+                FloatVector.fromArray(SPECIES, b, src + LANES).intoArray(panel, po + p * NR + LANES);
             }
             return;
         }
         for (int p = 0; p < kc; p++) {
-            int dst = p * NR;
+            int dst = po + p * NR;
             for (int jj = 0; jj < nc; jj++) {
                 int j = j0 + jj;
                 panel[dst + jj] = transB ? b[bOff + j * ldb + p0 + p] : b[bOff + (p0 + p) * ldb + j];
@@ -212,12 +246,12 @@ final class SimdGemm {
     }
 
     /** The micro-tile for this CPU: MR rows x (2 vectors). */
-    private static void tile(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel,
+    private static void tile(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel, int po,
                              float[] out, int oi, int ldo, boolean accumulate) {
         if (MR == 8) {
-            tile8x2(kc, a, ai, rowStep, depthStep, panel, out, oi, ldo, accumulate);
+            tile8x2(kc, a, ai, rowStep, depthStep, panel, po, out, oi, ldo, accumulate);
         } else {
-            tile4x2(kc, a, ai, rowStep, depthStep, panel, out, oi, ldo, accumulate);
+            tile4x2(kc, a, ai, rowStep, depthStep, panel, po, out, oi, ldo, accumulate);
         }
     }
 
@@ -226,15 +260,15 @@ final class SimdGemm {
      * written (or added, when {@code accumulate}) to {@code out} at {@code oi}, rows {@code ldo}
      * apart. Sixteen accumulators, eight broadcasts of A and two loads of B per step of depth.
      */
-    private static void tile8x2(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel,
+    private static void tile8x2(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel, int po,
                                 float[] out, int oi, int ldo, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p * NR);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p * NR + LANES);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, po + p * NR);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, po + p * NR + LANES);
             int ap = ai + p * depthStep;
             FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
             c00 = FMA ? x.fma(b0, c00) : x.mul(b0).add(c00);
@@ -305,13 +339,13 @@ final class SimdGemm {
     }
 
     /** The micro-kernel where there are 16 vector registers (AVX2): 4 x (2 vectors), eight accumulators. */
-    private static void tile4x2(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel,
+    private static void tile4x2(int kc, float[] a, int ai, int rowStep, int depthStep, float[] panel, int po,
                                 float[] out, int oi, int ldo, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p * NR);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p * NR + LANES);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, po + p * NR);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, po + p * NR + LANES);
             int ap = ai + p * depthStep;
             FloatVector x = FloatVector.broadcast(SPECIES, a[ap]);
             c00 = FMA ? x.fma(b0, c00) : x.mul(b0).add(c00);
@@ -350,12 +384,13 @@ final class SimdGemm {
     }
 
     /** One row of A against a two-vector panel: the rows left when m is not a multiple of MR. */
-    private static void row2(int kc, float[] a, int ai, int depthStep, float[] panel, float[] out, int oi, boolean accumulate) {
+    private static void row2(int kc, float[] a, int ai, int depthStep, float[] panel, int po, float[] out, int oi,
+                             boolean accumulate) {
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0;
         for (int p = 0; p < kc; p++) {
             FloatVector x = FloatVector.broadcast(SPECIES, a[ai + p * depthStep]);
-            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, p * NR);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, p * NR + LANES);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, panel, po + p * NR);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, panel, po + p * NR + LANES);
             c0 = FMA ? x.fma(b0, c0) : x.mul(b0).add(c0);
             c1 = FMA ? x.fma(b1, c1) : x.mul(b1).add(c1);
         }

@@ -261,7 +261,8 @@ public class SimdKernels extends Kernels {
             if (least == Long.MAX_VALUE) {
                 return false;
             }
-            kind = least == byDepth ? DEPTH : least == byRows ? ROWS : COLUMNS;
+            // On a tie, split C: the depth split costs a pass to add the partials.
+            kind = least == byRows ? ROWS : least == byColumns ? COLUMNS : DEPTH;
             this.nativeCall = nativeCall;
             units = kind == DEPTH ? depthUnits : kind == ROWS ? rowUnits : colUnits;
             parts = Math.min(threads, units);

@@ -61,6 +61,48 @@ class FormatsTest {
     }
 
     @Test
+    void idxFilesAreReadStraightIntoTheirArrayAndVerified() throws Exception {
+        byte[] data = TestFiles.bytes(3 * 5 * 7, 11);
+        byte[] idx = TestFiles.idx(data, 3, 5, 7);
+        String sha = DataFiles.sha256(idx);
+        Path raw = dir.resolve("r");
+        Files.write(raw, idx);
+        Path gz = dir.resolve("r.gz");
+        Files.write(gz, TestFiles.gzip(idx));
+        for (Path file : new Path[] {raw, gz}) {
+            UInt8Tensor t = Idx.read(file, sha);
+            assertThat(t.shape()).isEqualTo(Shape.of(3, 5, 7));
+            assertThat(t.get(2, 4, 6)).isEqualTo(Byte.toUnsignedInt(data[104]));
+            assertThat(Idx.read(file, null).get(0, 0, 0)).isEqualTo(Byte.toUnsignedInt(data[0]));
+        }
+        assertThatThrownBy(() -> Idx.read(gz, "00")).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("checksum mismatch for " + gz).hasMessageContaining("expected SHA-256 00");
+    }
+
+    @Test
+    void brokenIdxFilesAreRejectedWhileStreaming() throws Exception {
+        byte[] good = TestFiles.idx(TestFiles.bytes(5000, 3), 50, 100);
+        Path truncatedGz = dir.resolve("t.gz");
+        byte[] gz = TestFiles.gzip(good);
+        Files.write(truncatedGz, Arrays.copyOf(gz, gz.length / 2));
+        assertThatThrownBy(() -> Idx.read(truncatedGz, null)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("cannot be read to its end (truncated or corrupt");
+        Path truncated = dir.resolve("t");
+        Files.write(truncated, Arrays.copyOf(good, good.length - 1));
+        assertThatThrownBy(() -> Idx.read(truncated, null)).hasMessageContaining("= 5000 bytes of data, but the file holds 4999 (truncated)");
+        Path trailing = dir.resolve("x");
+        Files.write(trailing, Arrays.copyOf(good, good.length + 3));
+        assertThatThrownBy(() -> Idx.read(trailing, null)).hasMessageContaining("(trailing bytes)");
+        Path huge = dir.resolve("h");
+        Files.write(huge, TestFiles.idx(new byte[10], 100_000, 100_000));
+        assertThatThrownBy(() -> Idx.read(huge, null)).hasMessageContaining("10000000000 bytes, more than any dataset file jeras reads");
+        Path notIdx = dir.resolve("n");
+        Files.write(notIdx, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertThatThrownBy(() -> Idx.read(notIdx, null)).hasMessageContaining("magic number starts 0x0102");
+        assertThatThrownBy(() -> Idx.read(dir.resolve("missing"), null)).hasMessageContaining("does not exist");
+    }
+
+    @Test
     void truncatedOrCorruptGzipIsAnErrorNotAPartialFile() throws Exception {
         byte[] gz = TestFiles.gzip(TestFiles.idx(TestFiles.bytes(5000, 3), 5000));
         Path truncated = dir.resolve("t.gz");

@@ -85,4 +85,47 @@ class KernelSelectorTest {
         assertThat(r.output()).contains("error: -Djeras.kernels=simd cannot be honoured: jdk.incubator.vector is not loaded")
                 .contains("start java with --add-modules jdk.incubator.vector");
     }
+
+    @Test
+    void theChoiceIsLoggedAtInfo() throws Exception {
+        ChildJvm.Result r = ChildJvm.printSelection("--add-modules", "jdk.incubator.vector");
+        assertThat(r.output()).contains("INFO: jeras kernels: simd(").contains("Vector API available");
+    }
+
+    @Test
+    void aBadThreadCountIsAClearErrorNamingTheProperty() throws Exception {
+        ChildJvm.Result r = ChildJvm.printSelection("--add-modules", "jdk.incubator.vector", "-Djeras.threads=zero");
+        assertThat(r.output()).contains("error: -Djeras.threads must be a whole number of threads from 1 to 256, received 'zero'");
+        ChildJvm.Result scalar = ChildJvm.printSelection("--add-modules", "jdk.incubator.vector", "-Djeras.threads=0",
+                "-Djeras.kernels=scalar");
+        assertThat(scalar.output()).contains("error: -Djeras.threads must be a whole number of threads from 1 to 256, received '0'");
+    }
+
+    @Test
+    void aBadVectorWidthIsAClearErrorNotAnExceptionInInitializerError() throws Exception {
+        ChildJvm.Result r = ChildJvm.printSelection("--add-modules", "jdk.incubator.vector", "-Djeras.simd.bits=300");
+        assertThat(r.output()).contains("error: -Djeras.simd.bits=300 is not a vector width jeras runs on this CPU")
+                .doesNotContain("ExceptionInInitializerError").doesNotContain("NoClassDefFoundError");
+        ChildJvm.Result word = ChildJvm.printSelection("--add-modules", "jdk.incubator.vector", "-Djeras.simd.bits=wide");
+        assertThat(word.output()).contains("error: -Djeras.simd.bits must be 128, 256 or 512, received 'wide'");
+    }
+
+    @Test
+    void withoutC2TheVectorApiIsRefusedWithTheReason() throws Exception {
+        ChildJvm.Result r = ChildJvm.printSelection("--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("active: scalar").contains("needs HotSpot's C2 compiler")
+                .contains("-XX:TieredStopAtLevel=1");
+        ChildJvm.Result forced = ChildJvm.printSelection("--add-modules", "jdk.incubator.vector", "-XX:TieredStopAtLevel=1",
+                "-Djeras.kernels=simd");
+        assertThat(forced.output()).contains("error: -Djeras.kernels=simd cannot be honoured: the Vector API needs HotSpot's C2 compiler");
+    }
+
+    @Test
+    void theThreadCountIsInTheName() {
+        assertThat(new SimdKernels(3).name()).endsWith(", 3 threads)");
+        assertThat(new SimdKernels(1).threads()).isEqualTo(1);
+        assertThat(new SimdKernels(3).threads()).isEqualTo(3);
+        assertThat(KernelSelector.configuredThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
 }

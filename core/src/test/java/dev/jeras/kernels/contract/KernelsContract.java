@@ -53,6 +53,10 @@ public abstract class KernelsContract {
         shapes.add(new int[] {128, 10, 32});
         shapes.add(new int[] {32, 128, 10});
         shapes.add(new int[] {5, 33, 600});
+        // Large enough to be split between threads: by depth, by rows, by columns.
+        shapes.add(new int[] {33, 129, 800});
+        shapes.add(new int[] {1001, 33, 20});
+        shapes.add(new int[] {9, 2050, 20});
         // Exactly one vector wide at 128, 256 and 512 bits, deeper than one block: the narrow
         // kernel's direct, accumulating path (with 17 rows: two 8-row tiles and a leftover row).
         for (int width : new int[] {4, 8, 16}) {
@@ -156,6 +160,47 @@ public abstract class KernelsContract {
         ORACLE.axpy(n, -0.75f, p, 2, yyExpected, 4);
         kernels.axpy(n, -0.75f, p, 2, yy, 4);
         assertClose(yy, yyExpected, 1e-6f, "axpy");
+    }
+
+    /** Dropout masks and batch gathers are exact: the same hash, the same division, in every implementation. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("implementationsAndSizes")
+    public void dropoutAndGatherMatchOracleExactly(Kernels kernels, int n) {
+        SplittableRandom rng = new SplittableRandom(400 + n);
+        int size = n * 37 + 5; // past the threshold at which passes are split between threads, for large n
+        float[] x = random(rng, size + 3);
+        float[] out = new float[size + 2];
+        float[] outExpected = new float[size + 2];
+        float[] mask = new float[size];
+        float[] maskExpected = new float[size];
+        ORACLE.dropout(x, 3, outExpected, 2, maskExpected, size, 0.3f, 1234L + n);
+        kernels.dropout(x, 3, out, 2, mask, size, 0.3f, 1234L + n);
+        assertThat(mask).as("dropout mask").containsExactly(maskExpected);
+        assertThat(out).as("dropout output").containsExactly(outExpected);
+        if (size >= 10_000) {
+            long dropped = IntStream.range(0, size).filter(i -> mask[i] == 0f).count();
+            assertThat((double) dropped / size).as("fraction dropped at rate 0.3").isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.02));
+            assertThat(mask).as("kept values are scaled by 1 / (1 - rate)").containsOnly(0f, 1f / 0.7f);
+        }
+
+        int rows = 9;
+        byte[] bytes = new byte[2 + (rows + 3) * n];
+        rng.nextBytes(bytes);
+        int[] order = new int[rows + 4];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (i * 5 + 1) % (rows + 3);
+        }
+        float[] floats = random(rng, 2 + (rows + 3) * n);
+        for (int[] o : new int[][] {order, null}) {
+            float[] dst = new float[1 + rows * n];
+            float[] dstExpected = new float[1 + rows * n];
+            ORACLE.gatherRows(bytes, 2, n, o, 2, rows, 255f, dstExpected, 1);
+            kernels.gatherRows(bytes, 2, n, o, 2, rows, 255f, dst, 1);
+            assertThat(dst).as("byte gather").containsExactly(dstExpected);
+            ORACLE.gatherRows(floats, 2, n, o, 1, rows, dstExpected, 1);
+            kernels.gatherRows(floats, 2, n, o, 1, rows, dst, 1);
+            assertThat(dst).as("float gather").containsExactly(dstExpected);
+        }
     }
 
     @ParameterizedTest(name = "{0} classes={1}")
