@@ -19,7 +19,10 @@ final class Bench {
     private Bench() {
     }
 
-    /** The kernels named {@code scalar}, {@code simd} or {@code openblas}; fails if they cannot run here. */
+    /**
+     * The kernels named {@code scalar}, {@code simd} or {@code openblas} (forced: every GEMM through
+     * OpenBLAS), on {@code -Djeras.threads} threads; fails if they cannot run here.
+     */
     static Kernels kernels(String name) {
         List<KernelsProvider> providers = ServiceLoader.load(KernelsProvider.class).stream()
                 .map(ServiceLoader.Provider::get).toList();

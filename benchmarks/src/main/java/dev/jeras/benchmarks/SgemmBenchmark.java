@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.jeras.kernels.Kernels;
 
 /**
- * {@code C = A.B} at the shapes the quickstart runs (batch 32 and 256) and at squares, per kernels.
+ * {@code C = A.B} at the shapes the quickstart runs (batch 32 and 256) and at squares, per kernels,
+ * on {@code -Djeras.threads} threads (OpenBLAS forced: every GEMM through it).
  * Data is built in {@link #setup}; the benchmark only multiplies and returns C. GFLOP/s is
  * {@code 2mnk / time}, computed by {@link BenchmarkReport}.
  */

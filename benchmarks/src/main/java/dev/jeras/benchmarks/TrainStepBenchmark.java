@@ -26,8 +26,9 @@ import dev.jeras.Tensor;
 
 /**
  * One whole training step of the quickstart model at batch 32 (forward with dropout, fused loss,
- * backward, Adam over 101,770 parameters), through {@code Sequential.trainOnBatch}. With
- * {@code -prof gc} it shows the bytes a step allocates; the target is zero.
+ * backward, Adam over 101,770 parameters), through {@code Sequential.trainOnBatch}, on
+ * {@code -Djeras.threads} threads. With {@code -prof gc} it shows the bytes a step allocates; the
+ * target is zero.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,5 +1,6 @@
 package dev.jeras.kernels;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 
@@ -40,7 +41,49 @@ final class HotSpot {
                 : option(flags, "UseFMA").map(Boolean::parseBoolean).orElse(false);
     }
 
+    /** The window over which the JIT compiler's activity is measured. */
+    static final long JIT_WINDOW_NANOS = 250_000_000L;
+
+    private static final CompilationMXBean JIT = jit();
+    private static long windowStart;
+    private static long windowCompileMillis = -1;
+    private static boolean quiet;
+
     private HotSpot() {
+    }
+
+    private static CompilationMXBean jit() {
+        try {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit : null;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the JIT compiler has gone quiet: it compiled for less than a tenth of the last
+     * {@link #JIT_WINDOW_NANOS} (it never stops altogether; during warm-up it compiles all the time).
+     * Once quiet, always quiet. True where the JVM does not say.
+     */
+    static synchronized boolean jitQuiet() {
+        if (JIT == null || quiet) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (windowCompileMillis < 0) {
+            windowStart = now;
+            windowCompileMillis = JIT.getTotalCompilationTime();
+            return false;
+        }
+        long elapsed = now - windowStart;
+        if (elapsed >= JIT_WINDOW_NANOS) {
+            long compiling = JIT.getTotalCompilationTime() - windowCompileMillis;
+            quiet = compiling * 1_000_000L * 10 < elapsed;
+            windowStart = now;
+            windowCompileMillis += compiling;
+        }
+        return quiet;
     }
 
     private static HotSpotDiagnosticMXBean diagnosticBean() {

@@ -37,12 +37,30 @@ public class SimdKernels extends Kernels {
     /** The system property that narrows the vector width, in bits. */
     public static final String BITS_PROPERTY = "jeras.simd.bits";
 
-    /** GEMMs from this many multiply-adds are split between threads (measured by the JMH sgemm benchmark). */
+    /**
+     * GEMMs from this many multiply-adds are split between threads (measured by the JMH sgemm
+     * benchmark: the quickstart's 10-wide GEMMs at batch 32, 41k multiply-adds, are slower split)...
+     */
     public static final long PARALLEL_GEMM_MACS = 1 << 18;
+    /**
+     * ... and at least this deep: shallower products mostly write C, and writing a C that the caller
+     * reads next from another core costs more than it saves (256 x 10 times 10 x 128: 0.58x on two threads).
+     */
+    public static final int PARALLEL_GEMM_DEPTH = 16;
     /** Element-wise passes from this many elements are split between threads. */
     public static final int PARALLEL_ELEMENTS = 1 << 15;
-    /** Batches from this many values are gathered in parts, each by the core that multiplies it next. */
-    public static final int PARALLEL_GATHER = 1 << 12;
+    /**
+     * Compiled GEMM code does well over 10 multiply-adds a nanosecond; uncompiled, under 1. A large
+     * GEMM on one thread faster than this tells that C2 has compiled the kernels (so does an Adam
+     * step over more than one parameter a nanosecond: compiled, it does about five).
+     */
+    static final long COMPILED_MACS_PER_NANO = 5;
+    /**
+     * Batches from this many values are gathered in parts, each by the core that multiplies it next.
+     * Measured on two vCPUs, the gather split was slower at batch 32 and 256 of MNIST (0.51x, 0.71x:
+     * the rows come from memory either way), so only batches of more than 1,300 images split.
+     */
+    public static final int PARALLEL_GATHER = 1 << 20;
 
     /** What is wrong with {@code -Djeras.simd.bits}, or null; reported by the constructor, never by class loading. */
     private static final String BITS_ERROR;
@@ -74,6 +92,14 @@ public class SimdKernels extends Kernels {
 
     private final String name;
     private final WorkerPool pool;
+    /**
+     * Whether C2 has compiled these kernels, judged by the speed of a large GEMM (or Adam step) on one
+     * thread, and by the JIT having gone quiet. Until then nothing is split: the Vector API runs fifty
+     * times slower uncompiled, and a second busy thread only takes a core from the JIT compiler that
+     * would end it (measured: the quickstart's first epoch 19% slower on two threads than on one).
+     * Splitting never changes a result, so this judgement, made once, changes only the speed.
+     */
+    private volatile boolean compiled;
     private final GemmJob gemmJob = new GemmJob();
     private final AdamJob adamJob = new AdamJob();
     private final BiasJob biasJob = new BiasJob();
@@ -86,8 +112,16 @@ public class SimdKernels extends Kernels {
         this(KernelSelector.configuredThreads());
     }
 
-    /** Kernels at this JVM's vector width that split large operations over {@code threads} threads. */
+    /**
+     * Kernels at this JVM's vector width that split large operations over {@code threads} threads,
+     * once C2 has compiled them (see {@link #compiled}).
+     */
     public SimdKernels(int threads) {
+        this(threads, false);
+    }
+
+    /** Kernels that split from the first call when {@code splitAtOnce}, compiled or not (for tests of the split paths). */
+    SimdKernels(int threads, boolean splitAtOnce) {
         if (BITS_ERROR != null) {
             throw new IllegalArgumentException(BITS_ERROR);
         }
@@ -96,6 +130,7 @@ public class SimdKernels extends Kernels {
                     + "; without it every vector is a heap object. Remove that flag, or use -Djeras.kernels=scalar");
         }
         this.pool = WorkerPool.of(threads);
+        this.compiled = splitAtOnce;
         this.name = String.format(Locale.ROOT, "simd(%d-bit, %d lanes%s, %d %s)", SPECIES.vectorBitSize(), LANES,
                 FMA ? ", fma" : "", threads, threads == 1 ? "thread" : "threads");
     }
@@ -149,7 +184,9 @@ public class SimdKernels extends Kernels {
             return;
         }
         boolean nativeCall = nativeGemm(m, n, k);
-        if (pool.threads() > 1 && (long) m * n * k >= PARALLEL_GEMM_MACS && pool.tryAcquire()) {
+        long macs = (long) m * n * k;
+        boolean large = macs >= PARALLEL_GEMM_MACS && k >= PARALLEL_GEMM_DEPTH;
+        if ((compiled || nativeCall) && pool.threads() > 1 && large && pool.tryAcquire()) {
             try {
                 if (gemmJob.plan(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
                     pool.runAcquired(gemmJob, gemmJob.parts);
@@ -161,7 +198,23 @@ public class SimdKernels extends Kernels {
                 pool.release();
             }
         }
-        block(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (compiled || nativeCall || !large) {
+            block(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        long start = System.nanoTime();
+        block(false, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        judge(macs, System.nanoTime() - start, COMPILED_MACS_PER_NANO);
+    }
+
+    /**
+     * Concludes that the kernels run compiled once {@code work} units ran faster than {@code perNano}
+     * a nanosecond and the JIT compiler has gone quiet (see {@link HotSpot#jitQuiet}).
+     */
+    private void judge(long work, long nanos, long perNano) {
+        if (nanos * perNano < work && HotSpot.jitQuiet()) {
+            compiled = true;
+        }
     }
 
     /** One block of C over the whole depth, on the calling thread. */
@@ -372,7 +425,7 @@ public class SimdKernels extends Kernels {
 
     /** How many parts a pass over n elements (or rows of that many elements) is worth. */
     private int parts(long elements, int units) {
-        return elements < PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), units);
+        return !compiled || elements < PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), units);
     }
 
     /** Runs {@code job} (set by the caller under {@link WorkerPool#tryAcquire}) over [0, n) in parts. */
@@ -653,7 +706,13 @@ public class SimdKernels extends Kernels {
             }
             return;
         }
+        if (compiled || n < PARALLEL_ELEMENTS) {
+            adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
+            return;
+        }
+        long start = System.nanoTime();
         adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
+        judge(n, System.nanoTime() - start, 1);
     }
 
     private final class AdamJob extends RangeJob {
@@ -732,7 +791,7 @@ public class SimdKernels extends Kernels {
      */
     private int gatherParts(int rows, int rowSize) {
         int blocks = rowBlocks(rowSize);
-        return (long) rows * rowSize < PARALLEL_GATHER ? 1 : Math.min(pool.threads(), blocks > 1 ? blocks : rows);
+        return !compiled || (long) rows * rowSize < PARALLEL_GATHER ? 1 : Math.min(pool.threads(), blocks > 1 ? blocks : rows);
     }
 
     private static int rowBlocks(int rowSize) {

@@ -16,6 +16,6 @@ class KernelsOracleTest extends KernelsContract {
     protected Stream<Named<Kernels>> implementations() {
         // On one thread, and on three: the worker pool on, with an odd split.
         return Stream.of(Named.of("simd-" + SimdKernels.vectorBits(), new SimdKernels(1)),
-                Named.of("simd-" + SimdKernels.vectorBits() + "-3-threads", new SimdKernels(3)));
+                Named.of("simd-" + SimdKernels.vectorBits() + "-3-threads", new SimdKernels(3, true)));
     }
 }

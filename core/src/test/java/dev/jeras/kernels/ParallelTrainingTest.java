@@ -1,4 +1,4 @@
-package dev.jeras;
+package dev.jeras.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,14 +8,26 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.kernels.SimdKernels;
+import dev.jeras.Activation;
+import dev.jeras.Adam;
+import dev.jeras.Dense;
+import dev.jeras.Dropout;
+import dev.jeras.FitOptions;
+import dev.jeras.Flatten;
+import dev.jeras.Metric;
+import dev.jeras.Parameter;
+import dev.jeras.Sequential;
+import dev.jeras.SparseCategoricalCrossentropy;
+import dev.jeras.Tensor;
+import dev.jeras.UInt8Tensor;
 
 /**
  * Training is bit-identical for any number of threads: the kernels split outputs (blocks of C,
  * ranges of an array), or add depth blocks in a fixed order, never anything that depends on how
- * many threads there are. The model is the quickstart's, large enough that every split happens: the
- * first layer's forward GEMM by depth, its weight gradient by rows, Adam by ranges, the batch gather
- * by columns, and at batch 256 the element-wise passes too.
+ * many threads there are. The model is the quickstart's, large enough that the splits of a training
+ * step happen: the first layer's forward GEMM by depth, its weight gradient by rows, Adam by ranges,
+ * and at batch 256 the second layer's GEMMs and the element-wise passes too. The kernels split from
+ * the first call, before C2 has compiled them, as they otherwise would not.
  */
 class ParallelTrainingTest {
 
@@ -49,7 +61,7 @@ class ParallelTrainingTest {
         Tensor x = UInt8Tensor.wrap(pixels, n, 28, 28).div(255f);
         UInt8Tensor y = UInt8Tensor.wrap(labels, n);
         Sequential model = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10))
-                .useKernels(new SimdKernels(threads)).seed(7);
+                .useKernels(new SimdKernels(threads, true)).seed(7);
         model.compile(new Adam(), new SparseCategoricalCrossentropy(true), Metric.ACCURACY);
         model.fit(x, y, FitOptions.epochs(1).verbose(0).seed(3));
         model.fit(x, y, FitOptions.epochs(1).batchSize(256).verbose(0).seed(4));
