@@ -170,21 +170,13 @@ final class SimdGemm {
         Scratch scratch = SCRATCH.get();
         float[] tile = scratch.tile;
         float[] panel = scratch.narrowPanel(p1 - p0);
-        if (transB) {
-            for (int p = p0; p < p1; p++) {
-                int row = (p - p0) * LANES;
-                for (int j = 0; j < n; j++) {
-                    panel[row + j] = b[bOff + j * ldb + p];
-                }
-                for (int j = n; j < LANES; j++) {
-                    panel[row + j] = 0f;
-                }
+        for (int p = p0; p < p1; p++) {
+            int row = (p - p0) * LANES;
+            for (int j = 0; j < n; j++) {
+                panel[row + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
             }
-        } else {
-            // A row of B is n floats: one masked load, whose lanes past n are zero, one store.
-            VectorMask<Float> lanes = SPECIES.indexInRange(0, n);
-            for (int p = p0; p < p1; p++) {
-                FloatVector.fromArray(SPECIES, b, bOff + p * ldb, lanes).intoArray(panel, (p - p0) * LANES);
+            for (int j = n; j < LANES; j++) {
+                panel[row + j] = 0f;
             }
         }
         for (int q0 = p0; q0 < p1; q0 += kb) {

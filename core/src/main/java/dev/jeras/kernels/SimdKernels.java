@@ -896,13 +896,20 @@ public class SimdKernels extends Kernels {
     }
 
     private static float rowMax(float[] x, int row, int cols) {
-        FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < cols; j += LANES) {
-            // Masked on the last, partial vector (a row of 10 classes is one partial vector).
-            VectorMask<Float> in = SPECIES.indexInRange(j, cols);
-            acc = acc.blend(acc.max(FloatVector.fromArray(SPECIES, x, row + j, in)), in);
+        float max = Float.NEGATIVE_INFINITY;
+        int j = 0;
+        int bound = SPECIES.loopBound(cols);
+        if (bound > 0) {
+            FloatVector acc = FloatVector.fromArray(SPECIES, x, row);
+            for (j = LANES; j < bound; j += LANES) {
+                acc = acc.max(FloatVector.fromArray(SPECIES, x, row + j));
+            }
+            max = acc.reduceLanes(VectorOperators.MAX); // max is exact in any order
         }
-        return acc.reduceLanes(VectorOperators.MAX);
+        for (; j < cols; j++) {
+            max = Math.max(max, x[row + j]);
+        }
+        return max;
     }
 
     /**
@@ -910,41 +917,63 @@ public class SimdKernels extends Kernels {
      * unless out is null. The exponential is computed here from adds and multiplies (Cody-Waite range
      * reduction and Cephes's degree-6 polynomial for expf, about 1 ulp), not with the Vector API's
      * EXP: that one gives different last bits before and after C2 compiles it, and a training run
-     * must not depend on when the JIT ran. Terms below e^-87.3 are 0, never subnormal. The same
-     * goes for the sum, see below.
+     * must not depend on when the JIT ran. Terms below e^-87.33 are 0, never subnormal. The same goes
+     * for the sum: whole vectors are summed lane by lane, then the lanes in order, then the tail.
+     * No masks: a masked loop here was, in some runs, compiled by C2 into code that boxed every vector.
      */
     private static float expShifted(float[] x, int row, int cols, float max, float[] out, int outRow) {
-        FloatVector acc = FloatVector.zero(SPECIES);
-        for (int j = 0; j < cols; j += LANES) {
-            VectorMask<Float> in = SPECIES.indexInRange(j, cols);
-            FloatVector t = FloatVector.fromArray(SPECIES, x, row + j, in).sub(max).min(EXP_MAX);
-            // t = n ln2 + r with |r| <= ln2 / 2; n is rounded by adding and subtracting 1.5 * 2^23.
-            FloatVector shifted = t.mul(LOG2E).add(ROUND);
-            FloatVector n = shifted.sub(ROUND);
-            FloatVector r = t.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-            FloatVector p = r.mul(EXP_P0).add(EXP_P1).mul(r).add(EXP_P2).mul(r).add(EXP_P3).mul(r).add(EXP_P4)
-                    .mul(r).add(EXP_P5).mul(r.mul(r)).add(r).add(1f);
-            // 2^n from the exponent bits: the low bits of `shifted` hold n.
-            IntVector exponent = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND) - 127).lanewise(VectorOperators.LSHL, 23);
-            FloatVector e = p.mul(exponent.reinterpretAsFloats()).blend(0f, t.compare(VectorOperators.LT, EXP_MIN));
-            if (out != null) {
-                e.intoArray(out, outRow + j, in);
-            }
-            acc = acc.add(e, in);
-        }
-        // Lane by lane in a fixed order: reduceLanes(ADD) sums in an order that differs before and
-        // after C2 compiles it, and a training run must not depend on when the JIT ran.
-        float[] lanes = LANE_SCRATCH.get();
-        acc.intoArray(lanes, 0);
+        int bound = SPECIES.loopBound(cols);
         float sum = 0f;
-        for (int l = 0; l < LANES; l++) {
-            sum += lanes[l];
+        int j = 0;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (; j < bound; j += LANES) {
+                FloatVector t = FloatVector.fromArray(SPECIES, x, row + j).sub(max).min(EXP_MAX);
+                // t = n ln2 + r with |r| <= ln2 / 2; n is rounded by adding and subtracting 1.5 * 2^23.
+                FloatVector shifted = t.mul(LOG2E).add(ROUND);
+                FloatVector n = shifted.sub(ROUND);
+                FloatVector r = t.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+                FloatVector p = r.mul(EXP_P0).add(EXP_P1).mul(r).add(EXP_P2).mul(r).add(EXP_P3).mul(r).add(EXP_P4)
+                        .mul(r).add(EXP_P5).mul(r.mul(r)).add(r).add(1f);
+                // 2^n from the exponent bits: the low bits of `shifted` hold n.
+                IntVector exponent = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND) - 127)
+                        .lanewise(VectorOperators.LSHL, 23);
+                FloatVector e = p.mul(exponent.reinterpretAsFloats()).blend(0f, t.compare(VectorOperators.LT, EXP_MIN));
+                if (out != null) {
+                    e.intoArray(out, outRow + j);
+                }
+                acc = acc.add(e);
+            }
+            float[] lanes = LANE_SCRATCH.get();
+            acc.intoArray(lanes, 0);
+            for (int l = 0; l < LANES; l++) {
+                sum += lanes[l];
+            }
+        }
+        for (; j < cols; j++) {
+            float e = exp(x[row + j] - max);
+            if (out != null) {
+                out[outRow + j] = e;
+            }
+            sum += e;
         }
         return sum;
     }
 
     /** Per thread: one vector's lanes, summed in order by {@link #expShifted}. */
     private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
+
+    /** One lane of {@link #expShifted}'s exponential, for the tail: the same operations, the same bits. */
+    static float exp(float x) {
+        float t = Math.min(x, EXP_MAX);
+        float shifted = t * LOG2E + ROUND;
+        float n = shifted - ROUND;
+        float r = (t - n * LN2_HI) - n * LN2_LO;
+        float p = ((((((r * EXP_P0 + EXP_P1) * r + EXP_P2) * r + EXP_P3) * r + EXP_P4) * r + EXP_P5) * (r * r) + r) + 1f;
+        int exponent = (Float.floatToRawIntBits(shifted) - (Float.floatToRawIntBits(ROUND) - 127)) << 23;
+        float e = p * Float.intBitsToFloat(exponent);
+        return t < EXP_MIN ? 0f : e;
+    }
 
     // The exponential of the softmax (Cody-Waite range reduction, Cephes's expf polynomial).
     private static final float LOG2E = 1.44269504088896341f;
@@ -961,9 +990,13 @@ public class SimdKernels extends Kernels {
     private static final float EXP_P5 = 5.0000001201e-1f;
 
     private static void scaleRow(float[] x, int row, int cols, float s) {
-        for (int j = 0; j < cols; j += LANES) {
-            VectorMask<Float> in = SPECIES.indexInRange(j, cols);
-            FloatVector.fromArray(SPECIES, x, row + j, in).mul(s).intoArray(x, row + j, in);
+        int bound = SPECIES.loopBound(cols);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector.fromArray(SPECIES, x, row + j).mul(s).intoArray(x, row + j);
+        }
+        for (; j < cols; j++) {
+            x[row + j] *= s;
         }
     }
 }
