@@ -210,13 +210,16 @@ public final class BenchmarkReport {
         return "?";
     }
 
-    /** A short profile: one fork, 2 x 0.8 s of warm-up and 3 x 1 s of measurement, on {@code threads} jeras threads. */
+    /**
+     * A short profile: one fork, 2 x 0.8 s of warm-up and 3 x 1 s of measurement, on {@code threads}
+     * jeras threads and OpenBLAS on one (on two, jeras splits the GEMM and OpenBLAS runs each block).
+     */
     private static ChainedOptionsBuilder profile(int threads) {
         return new OptionsBuilder()
                 .forks(1)
                 .warmupIterations(2).warmupTime(TimeValue.milliseconds(800))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(1))
-                .jvmArgsAppend(Bench.VECTOR_API, Bench.NATIVE_ACCESS, "-Djeras.threads=" + threads)
+                .jvmArgsAppend(Bench.VECTOR_API, Bench.NATIVE_ACCESS, "-Djeras.threads=" + threads, "-Djeras.blas.threads=1")
                 .shouldFailOnError(true);
     }
 

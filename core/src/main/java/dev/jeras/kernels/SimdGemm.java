@@ -194,7 +194,15 @@ final class SimdGemm {
         Scratch scratch = SCRATCH.get();
         float[] tile = scratch.tile;
         float[] panel = scratch.narrowPanel(p1 - p0);
-        for (int p = p0; p < p1; p++) {
+        int p = p0;
+        if (!transB) {
+            // Whole vectors while a row's vector stays inside the array, the lanes past n zeroed.
+            VectorMask<Float> outside = SPECIES.indexInRange(0, n).not();
+            for (; p < p1 && bOff + p * ldb + LANES <= b.length; p++) {
+                FloatVector.fromArray(SPECIES, b, bOff + p * ldb).blend(0f, outside).intoArray(panel, (p - p0) * LANES);
+            }
+        }
+        for (; p < p1; p++) {
             int row = (p - p0) * LANES;
             for (int j = 0; j < n; j++) {
                 panel[row + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];

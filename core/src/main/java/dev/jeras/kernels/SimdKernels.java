@@ -11,22 +11,22 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernels on the incubating Vector API, split over a few threads when an operation is large: GEMM
- * in {@link SimdGemm}, the element-wise operations here. These two are the only core classes that
- * touch {@code jdk.incubator.vector}.
+ * Kernels on the incubating Vector API, split over a few threads when an operation is large. This
+ * class decides what runs where; the loops are in {@link SimdGemm} (GEMM) and {@link SimdOps}
+ * (element-wise), the only other core classes that touch {@code jdk.incubator.vector}.
  *
  * <p>The vector width is fixed per JVM: the Vector API compiles to SIMD instructions only when the
  * species is a compile-time constant (a {@code static final}); an instance field leaves every vector
  * boxed and runs some twenty times slower. The width is the CPU's preferred one unless
  * {@code -Djeras.simd.bits=128|256|512} narrows it, which is how tests cover the narrower paths on a
- * wide machine. Every loop is a vector body up to {@code SPECIES.loopBound(n)} followed by a scalar
- * tail that computes exactly what a lane would.
+ * wide machine.
  *
- * <p>Threads: a GEMM of at least {@link #PARALLEL_GEMM_MACS} multiply-adds is split into disjoint
- * blocks of C, and an element-wise pass of at least {@link #PARALLEL_ELEMENTS} elements into disjoint
- * ranges, over a shared {@link WorkerPool}. Nothing is ever reduced across threads, so results are
- * bit-identical for any thread count. Smaller operations run on the calling thread: handing work to
- * another core costs about half a microsecond.
+ * <p>Threads: a GEMM of at least {@link #PARALLEL_GEMM_MACS} multiply-adds and
+ * {@link #PARALLEL_GEMM_DEPTH} deep is split into blocks of C or of depth (see {@link GemmJob}),
+ * and an element-wise pass of at least {@link #PARALLEL_ELEMENTS} elements into disjoint ranges,
+ * over a shared {@link WorkerPool}; never in a way that changes a result, so training is
+ * bit-identical for any thread count. Smaller operations run on the calling thread, and so does
+ * everything until C2 has compiled these kernels (see {@link #compiled}).
  *
  * <p>Not final so that a native GEMM can take over large products ({@link #nativeGemm},
  * {@link #nativeBlock}) and keep the rest, as {@code OpenBlasKernels} in {@code dev.jeras.blas}
@@ -85,9 +85,9 @@ public class SimdKernels extends Kernels {
     static final int VECTOR_REGISTERS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
             || "aarch64".equals(System.getProperty("os.arch")) ? 32 : 16;
 
-    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
+    static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
     /** LANES bytes, widened to one float vector when a batch of images is gathered (none below 64 bits). */
-    private static final VectorSpecies<Byte> BYTES = LANES >= 8
+    static final VectorSpecies<Byte> BYTES = LANES >= 8
             ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : null;
 
     private final String name;
@@ -448,7 +448,7 @@ public class SimdKernels extends Kernels {
             }
             return;
         }
-        addBiasRows(x, off, 0, rows, cols, bias, relu);
+        SimdOps.addBiasRows(x, off, 0, rows, cols, bias, relu);
     }
 
     private final class BiasJob extends RangeJob {
@@ -468,24 +468,7 @@ public class SimdKernels extends Kernels {
 
         @Override
         void range(int from, int to) {
-            addBiasRows(x, off, from, to, cols, bias, relu);
-        }
-    }
-
-    private static void addBiasRows(float[] x, int off, int fromRow, int toRow, int cols, float[] bias, boolean relu) {
-        int bound = SPECIES.loopBound(cols);
-        for (int r = fromRow; r < toRow; r++) {
-            int row = off + r * cols;
-            int j = 0;
-            for (; j < bound; j += LANES) {
-                FloatVector v = FloatVector.fromArray(SPECIES, x, row + j)
-                        .add(FloatVector.fromArray(SPECIES, bias, j));
-                (relu ? v.max(0f) : v).intoArray(x, row + j);
-            }
-            for (; j < cols; j++) {
-                float v = x[row + j] + bias[j];
-                x[row + j] = relu ? Math.max(v, 0f) : v;
-            }
+            SimdOps.addBiasRows(x, off, from, to, cols, bias, relu);
         }
     }
 
@@ -502,7 +485,7 @@ public class SimdKernels extends Kernels {
             }
             return;
         }
-        reluBackwardRange(dy, dyOff, y, yOff, 0, n);
+        SimdOps.reluBackwardRange(dy, dyOff, y, yOff, 0, n);
     }
 
     private final class ReluJob extends RangeJob {
@@ -520,56 +503,18 @@ public class SimdKernels extends Kernels {
 
         @Override
         void range(int from, int to) {
-            reluBackwardRange(dy, dyOff, y, yOff, from, to);
-        }
-    }
-
-    private static void reluBackwardRange(float[] dy, int dyOff, float[] y, int yOff, int from, int to) {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        int i = from;
-        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
-            VectorMask<Float> active = FloatVector.fromArray(SPECIES, y, yOff + i).compare(VectorOperators.GT, 0f);
-            zero.blend(FloatVector.fromArray(SPECIES, dy, dyOff + i), active).intoArray(dy, dyOff + i);
-        }
-        for (; i < to; i++) {
-            if (!(y[yOff + i] > 0f)) {
-                dy[dyOff + i] = 0f;
-            }
+            SimdOps.reluBackwardRange(dy, dyOff, y, yOff, from, to);
         }
     }
 
     @Override
     public void columnSums(float[] x, int off, int rows, int cols, float[] out) {
-        int bound = SPECIES.loopBound(cols);
-        int j = 0;
-        for (; j < bound; j += LANES) {
-            FloatVector sum = FloatVector.zero(SPECIES);
-            for (int r = 0; r < rows; r++) {
-                sum = sum.add(FloatVector.fromArray(SPECIES, x, off + r * cols + j));
-            }
-            sum.intoArray(out, j);
-        }
-        for (; j < cols; j++) {
-            float sum = 0f;
-            for (int r = 0; r < rows; r++) {
-                sum += x[off + r * cols + j];
-            }
-            out[j] = sum;
-        }
+        SimdOps.columnSums(x, off, rows, cols, out);
     }
 
     @Override
     public void multiply(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector.fromArray(SPECIES, x, xOff + i)
-                    .mul(FloatVector.fromArray(SPECIES, y, yOff + i))
-                    .intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = x[xOff + i] * y[yOff + i];
-        }
+        SimdOps.multiply(x, xOff, y, yOff, out, outOff, n);
     }
 
     @Override
@@ -585,7 +530,7 @@ public class SimdKernels extends Kernels {
             }
             return;
         }
-        dropoutRange(x, xOff, out, outOff, mask, 0, n, rate, seed);
+        SimdOps.dropoutRange(x, xOff, out, outOff, mask, 0, n, rate, seed);
     }
 
     private final class DropoutJob extends RangeJob {
@@ -609,86 +554,24 @@ public class SimdKernels extends Kernels {
 
         @Override
         void range(int from, int to) {
-            dropoutRange(x, xOff, out, outOff, mask, from, to, rate, seed);
-        }
-    }
-
-    /** Dropout over [from, to): the mask from {@link Kernels#dropoutBits}, eight integer operations a lane. */
-    private static void dropoutRange(float[] x, int xOff, float[] out, int outOff, float[] mask, int from, int to,
-                                     float rate, long seed) {
-        int threshold = dropoutThreshold(rate);
-        float keep = 1f / (1f - rate);
-        int k0 = (int) seed;
-        int k1 = (int) (seed >>> 32);
-        IntVector iota = IntVector.zero(INTS).addIndex(1);
-        FloatVector kept = FloatVector.broadcast(SPECIES, keep);
-        int i = from;
-        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
-            // Kernels.dropoutBits on every lane, written out: two rounds of Kernels.mix.
-            IntVector h = iota.add(i).lanewise(VectorOperators.XOR, k0);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.XOR, k1);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-            VectorMask<Float> drop = h.lanewise(VectorOperators.LSHR, 8).compare(VectorOperators.LT, threshold).cast(SPECIES);
-            FloatVector mv = kept.blend(0f, drop);
-            mv.intoArray(mask, i);
-            FloatVector.fromArray(SPECIES, x, xOff + i).mul(mv).intoArray(out, outOff + i);
-        }
-        for (; i < to; i++) {
-            mask[i] = dropoutBits(seed, i) >>> 8 < threshold ? 0f : keep;
-            out[outOff + i] = x[xOff + i] * mask[i];
+            SimdOps.dropoutRange(x, xOff, out, outOff, mask, from, to, rate, seed);
         }
     }
 
     @Override
     public void softmax(float[] x, int off, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int row = off + r * cols;
-            float max = rowMax(x, row, cols);
-            float sum = expShifted(x, row, cols, max, x, row);
-            scaleRow(x, row, cols, 1f / sum);
-        }
+        SimdOps.softmax(x, off, rows, cols);
     }
 
     @Override
     public double softmaxCrossEntropy(float[] logits, int off, int rows, int cols, int[] labels, int labelOff,
                                       float[] grad, int gradOff, float gradScale) {
-        double total = 0;
-        for (int r = 0; r < rows; r++) {
-            int row = off + r * cols;
-            int label = labels[labelOff + r];
-            float max = rowMax(logits, row, cols);
-            if (grad == null) {
-                float sum = expShifted(logits, row, cols, max, null, 0);
-                total += (float) Math.log(sum) - (logits[row + label] - max);
-                continue;
-            }
-            // The gradient row first holds exp(logit - max), then becomes softmax * scale - onehot * scale.
-            int g = gradOff + r * cols;
-            float sum = expShifted(logits, row, cols, max, grad, g);
-            total += (float) Math.log(sum) - (logits[row + label] - max);
-            scaleRow(grad, g, cols, gradScale / sum);
-            grad[g + label] -= gradScale;
-        }
-        return total;
+        return SimdOps.softmaxCrossEntropy(logits, off, rows, cols, labels, labelOff, grad, gradOff, gradScale);
     }
 
     @Override
     public void argmax(float[] x, int off, int rows, int cols, int[] out, int outOff) {
-        // Rows are as wide as the number of classes (10 for MNIST): less than one vector, so scalar.
-        for (int r = 0; r < rows; r++) {
-            int row = off + r * cols;
-            int best = 0;
-            for (int j = 1; j < cols; j++) {
-                if (x[row + j] > x[row + best]) {
-                    best = j;
-                }
-            }
-            out[outOff + r] = best;
-        }
+        SimdOps.argmax(x, off, rows, cols, out, outOff);
     }
 
     @Override
@@ -707,11 +590,11 @@ public class SimdKernels extends Kernels {
             return;
         }
         if (compiled || n < PARALLEL_ELEMENTS) {
-            adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
+            SimdOps.adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
             return;
         }
         long start = System.nanoTime();
-        adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
+        SimdOps.adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
         judge(n, System.nanoTime() - start, 1);
     }
 
@@ -738,50 +621,13 @@ public class SimdKernels extends Kernels {
 
         @Override
         void range(int from, int to) {
-            adamRange(w, g, m, v, from, to, lr, beta1, beta2, epsilon);
-        }
-    }
-
-    private static void adamRange(float[] w, float[] g, float[] m, float[] v, int from, int to,
-                                  float lr, float beta1, float beta2, float epsilon) {
-        float oneMinusBeta1 = 1f - beta1;
-        float oneMinusBeta2 = 1f - beta2;
-        int i = from;
-        for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += LANES) {
-            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
-            FloatVector mv = FloatVector.fromArray(SPECIES, m, i);
-            FloatVector vv = FloatVector.fromArray(SPECIES, v, i);
-            mv = gv.sub(mv).mul(oneMinusBeta1).add(mv);
-            vv = gv.mul(gv).sub(vv).mul(oneMinusBeta2).add(vv);
-            // No subnormals in state: a first moment decaying by beta1 per step would otherwise stay
-            // subnormal for ever, and every instruction touching it costs an Intel core ~100 cycles.
-            mv = mv.blend(0f, mv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
-            vv = vv.blend(0f, vv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
-            FloatVector step = mv.mul(lr).div(vv.sqrt().add(epsilon));
-            mv.intoArray(m, i);
-            vv.intoArray(v, i);
-            FloatVector.fromArray(SPECIES, w, i).sub(step).intoArray(w, i);
-        }
-        for (; i < to; i++) {
-            m[i] = ScalarKernels.flushSubnormal(m[i] + (g[i] - m[i]) * oneMinusBeta1);
-            v[i] = ScalarKernels.flushSubnormal(v[i] + (g[i] * g[i] - v[i]) * oneMinusBeta2);
-            w[i] -= lr * m[i] / ((float) Math.sqrt(v[i]) + epsilon);
+            SimdOps.adamRange(w, g, m, v, from, to, lr, beta1, beta2, epsilon);
         }
     }
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        FloatVector a = FloatVector.broadcast(SPECIES, alpha);
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += LANES) {
-            FloatVector.fromArray(SPECIES, x, xOff + i).mul(a)
-                    .add(FloatVector.fromArray(SPECIES, y, yOff + i))
-                    .intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
-            y[yOff + i] += alpha * x[xOff + i];
-        }
+        SimdOps.axpy(n, alpha, x, xOff, y, yOff);
     }
 
     /**
@@ -822,7 +668,7 @@ public class SimdKernels extends Kernels {
             }
             return;
         }
-        gatherBlock(bytes, floats, srcOff, rowSize, order, from, 0, rows, 0, rowSize, divisor, dst, dstOff);
+        SimdOps.gatherBlock(bytes, floats, srcOff, rowSize, order, from, 0, rows, 0, rowSize, divisor, dst, dstOff);
     }
 
     private final class GatherJob implements WorkerPool.Job {
@@ -858,145 +704,12 @@ public class SimdKernels extends Kernels {
                 int width = SimdGemm.depthBlock(rowSize);
                 int c0 = part * blocks / parts * width;
                 int c1 = Math.min(rowSize, (part + 1) * blocks / parts * width);
-                gatherBlock(bytes, floats, srcOff, rowSize, order, from, 0, rows, c0, c1, divisor, dst, dstOff);
+                SimdOps.gatherBlock(bytes, floats, srcOff, rowSize, order, from, 0, rows, c0, c1, divisor, dst, dstOff);
             } else {
-                gatherBlock(bytes, floats, srcOff, rowSize, order, from, part * rows / parts, (part + 1) * rows / parts, 0, rowSize,
+                SimdOps.gatherBlock(bytes, floats, srcOff, rowSize, order, from, part * rows / parts, (part + 1) * rows / parts, 0, rowSize,
                         divisor, dst, dstOff);
             }
         }
     }
 
-    /**
-     * Rows [r0, r1), columns [c0, c1) of a gather, from floats (copied) or from bytes, each widened to
-     * int, converted to float and divided: exactly the scalar {@code (b & 0xFF) / divisor}.
-     */
-    private static void gatherBlock(byte[] bytes, float[] floats, int srcOff, int rowSize, int[] order, int from,
-                                    int r0, int r1, int c0, int c1, float divisor, float[] dst, int dstOff) {
-        for (int r = r0; r < r1; r++) {
-            int s = srcOff + (order == null ? from + r : order[from + r]) * rowSize;
-            int d = dstOff + r * rowSize;
-            if (bytes == null) {
-                System.arraycopy(floats, s + c0, dst, d + c0, c1 - c0);
-                continue;
-            }
-            int j = c0;
-            if (BYTES != null) {
-                for (int bound = c0 + SPECIES.loopBound(c1 - c0); j < bound; j += LANES) {
-                    // Sign-extending (and masking) rather than ZERO_EXTEND_B2I: C2 does not compile the
-                    // latter to an instruction on AVX-512, and an uncompiled vector is a heap object.
-                    IntVector iv = (IntVector) ByteVector.fromArray(BYTES, bytes, s + j).convertShape(VectorOperators.B2I, INTS, 0);
-                    FloatVector fv = (FloatVector) iv.and(0xFF).convert(VectorOperators.I2F, 0);
-                    fv.div(divisor).intoArray(dst, d + j);
-                }
-            }
-            for (; j < c1; j++) {
-                dst[d + j] = (bytes[s + j] & 0xFF) / divisor;
-            }
-        }
-    }
-
-    private static float rowMax(float[] x, int row, int cols) {
-        float max = Float.NEGATIVE_INFINITY;
-        int j = 0;
-        int bound = SPECIES.loopBound(cols);
-        if (bound > 0) {
-            FloatVector acc = FloatVector.fromArray(SPECIES, x, row);
-            for (j = LANES; j < bound; j += LANES) {
-                acc = acc.max(FloatVector.fromArray(SPECIES, x, row + j));
-            }
-            max = acc.reduceLanes(VectorOperators.MAX); // max is exact in any order
-        }
-        for (; j < cols; j++) {
-            max = Math.max(max, x[row + j]);
-        }
-        return max;
-    }
-
-    /**
-     * Returns the sum of {@code exp(x[row + j] - max)}, also writing each term to {@code out[outRow + j]}
-     * unless out is null. The exponential is computed here from adds and multiplies (Cody-Waite range
-     * reduction and Cephes's degree-6 polynomial for expf, about 1 ulp), not with the Vector API's
-     * EXP: that one gives different last bits before and after C2 compiles it, and a training run
-     * must not depend on when the JIT ran. Terms below e^-87.33 are 0, never subnormal. The same goes
-     * for the sum: whole vectors are summed lane by lane, then the lanes in order, then the tail.
-     * No masks: a masked loop here was, in some runs, compiled by C2 into code that boxed every vector.
-     */
-    private static float expShifted(float[] x, int row, int cols, float max, float[] out, int outRow) {
-        int bound = SPECIES.loopBound(cols);
-        float sum = 0f;
-        int j = 0;
-        if (bound > 0) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (; j < bound; j += LANES) {
-                FloatVector t = FloatVector.fromArray(SPECIES, x, row + j).sub(max).min(EXP_MAX);
-                // t = n ln2 + r with |r| <= ln2 / 2; n is rounded by adding and subtracting 1.5 * 2^23.
-                FloatVector shifted = t.mul(LOG2E).add(ROUND);
-                FloatVector n = shifted.sub(ROUND);
-                FloatVector r = t.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-                FloatVector p = r.mul(EXP_P0).add(EXP_P1).mul(r).add(EXP_P2).mul(r).add(EXP_P3).mul(r).add(EXP_P4)
-                        .mul(r).add(EXP_P5).mul(r.mul(r)).add(r).add(1f);
-                // 2^n from the exponent bits: the low bits of `shifted` hold n.
-                IntVector exponent = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND) - 127)
-                        .lanewise(VectorOperators.LSHL, 23);
-                FloatVector e = p.mul(exponent.reinterpretAsFloats()).blend(0f, t.compare(VectorOperators.LT, EXP_MIN));
-                if (out != null) {
-                    e.intoArray(out, outRow + j);
-                }
-                acc = acc.add(e);
-            }
-            float[] lanes = LANE_SCRATCH.get();
-            acc.intoArray(lanes, 0);
-            for (int l = 0; l < LANES; l++) {
-                sum += lanes[l];
-            }
-        }
-        for (; j < cols; j++) {
-            float e = exp(x[row + j] - max);
-            if (out != null) {
-                out[outRow + j] = e;
-            }
-            sum += e;
-        }
-        return sum;
-    }
-
-    /** Per thread: one vector's lanes, summed in order by {@link #expShifted}. */
-    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
-
-    /** One lane of {@link #expShifted}'s exponential, for the tail: the same operations, the same bits. */
-    static float exp(float x) {
-        float t = Math.min(x, EXP_MAX);
-        float shifted = t * LOG2E + ROUND;
-        float n = shifted - ROUND;
-        float r = (t - n * LN2_HI) - n * LN2_LO;
-        float p = ((((((r * EXP_P0 + EXP_P1) * r + EXP_P2) * r + EXP_P3) * r + EXP_P4) * r + EXP_P5) * (r * r) + r) + 1f;
-        int exponent = (Float.floatToRawIntBits(shifted) - (Float.floatToRawIntBits(ROUND) - 127)) << 23;
-        float e = p * Float.intBitsToFloat(exponent);
-        return t < EXP_MIN ? 0f : e;
-    }
-
-    // The exponential of the softmax (Cody-Waite range reduction, Cephes's expf polynomial).
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float ROUND = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float EXP_MAX = 88.3f;
-    private static final float EXP_MIN = -87.33f; // below this e^t is subnormal: 0 instead
-    private static final float EXP_P0 = 1.9875691500e-4f;
-    private static final float EXP_P1 = 1.3981999507e-3f;
-    private static final float EXP_P2 = 8.3334519073e-3f;
-    private static final float EXP_P3 = 4.1665795894e-2f;
-    private static final float EXP_P4 = 1.6666665459e-1f;
-    private static final float EXP_P5 = 5.0000001201e-1f;
-
-    private static void scaleRow(float[] x, int row, int cols, float s) {
-        int bound = SPECIES.loopBound(cols);
-        int j = 0;
-        for (; j < bound; j += LANES) {
-            FloatVector.fromArray(SPECIES, x, row + j).mul(s).intoArray(x, row + j);
-        }
-        for (; j < cols; j++) {
-            x[row + j] *= s;
-        }
-    }
 }
