@@ -186,25 +186,35 @@ public class SimdKernels extends Kernels {
         boolean nativeCall = nativeGemm(m, n, k);
         long macs = (long) m * n * k;
         boolean large = macs >= PARALLEL_GEMM_MACS && k >= PARALLEL_GEMM_DEPTH;
-        if ((compiled || nativeCall) && pool.threads() > 1 && large && pool.tryAcquire()) {
+        // Whole or split, a GEMM runs through the job: the code that splits is then the code that
+        // was compiled while nothing was split yet.
+        if (pool.tryAcquire()) {
             try {
-                if (gemmJob.plan(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
-                    pool.runAcquired(gemmJob, gemmJob.parts);
-                    gemmJob.combine();
-                    return;
+                int parts = gemmJob.plan((compiled || nativeCall) && large ? pool.threads() : 1, nativeCall,
+                        transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                long start = System.nanoTime();
+                runAcquired(gemmJob, parts);
+                gemmJob.combine();
+                if (!compiled && large && !nativeCall) {
+                    judge(macs, System.nanoTime() - start, COMPILED_MACS_PER_NANO);
                 }
             } finally {
                 gemmJob.clear();
                 pool.release();
             }
-        }
-        if (compiled || nativeCall || !large) {
-            block(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        long start = System.nanoTime();
-        block(false, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        judge(macs, System.nanoTime() - start, COMPILED_MACS_PER_NANO);
+        // Another thread's job holds the pool: this one runs whole, here, to the same result.
+        block(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** Runs a job the caller set up under the pool's lock: in parts, or whole on this thread. */
+    private void runAcquired(WorkerPool.Job job, int parts) {
+        if (parts > 1) {
+            pool.runAcquired(job, parts);
+        } else {
+            job.run(0, 1);
+        }
     }
 
     /**
@@ -289,19 +299,18 @@ public class SimdKernels extends Kernels {
         private int kind;
         private boolean nativeCall;
         private int units;
-        int parts;
         /** Depth split: the block size, and the partial products of blocks after part 0's, m x n each. */
         private int kb;
         private int firstScratchBlock;
         private float[] partials = new float[0];
 
         /**
-         * Chooses the split; false when the GEMM is better left whole. A native GEMM is split only
-         * into blocks of C (the library keeps its own arithmetic). Runs under the pool's lock.
+         * Sets up the job and chooses the split into at most {@code threads} parts; returns the
+         * number of parts (1: the GEMM whole). A native GEMM is split only into blocks of C (the
+         * library keeps its own arithmetic). Runs under the pool's lock.
          */
-        boolean plan(boolean nativeCall, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
-                     int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-            int threads = pool.threads();
+        int plan(int threads, boolean nativeCall, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
             int rowUnits = (m + SimdGemm.NARROW_ROWS - 1) / SimdGemm.NARROW_ROWS;
             int colUnits = n <= LANES ? 1 : (n + SimdGemm.NR - 1) / SimdGemm.NR;
             int depthBlock = SimdGemm.depthBlock(k);
@@ -310,15 +319,13 @@ public class SimdKernels extends Kernels {
             long byRows = rowUnits > 1 ? (long) k * n : Long.MAX_VALUE;
             long byColumns = colUnits > 1 ? (long) m * k : Long.MAX_VALUE;
             long byDepth = depthUnits > 1 ? (long) m * n * (Math.min(threads, depthUnits) - 1) : Long.MAX_VALUE;
-            long least = Math.min(byRows, Math.min(byColumns, byDepth));
-            if (least == Long.MAX_VALUE) {
-                return false;
-            }
-            // On a tie, split C: the depth split costs a pass to add the partials.
-            kind = least == byRows ? ROWS : least == byColumns ? COLUMNS : DEPTH;
+            long least = threads < 2 ? Long.MAX_VALUE : Math.min(byRows, Math.min(byColumns, byDepth));
+            // On a tie, split C: the depth split costs a pass to add the partials. Unsplit, the job
+            // is the whole of C as one block of rows.
+            kind = least == byRows || least == Long.MAX_VALUE ? ROWS : least == byColumns ? COLUMNS : DEPTH;
             this.nativeCall = nativeCall;
             units = kind == DEPTH ? depthUnits : kind == ROWS ? rowUnits : colUnits;
-            parts = Math.min(threads, units);
+            int parts = least == Long.MAX_VALUE ? 1 : Math.min(threads, units);
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -343,7 +350,7 @@ public class SimdKernels extends Kernels {
                     partials = new float[size];
                 }
             }
-            return true;
+            return parts;
         }
 
         void clear() {
@@ -428,17 +435,17 @@ public class SimdKernels extends Kernels {
         return !compiled || elements < PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), units);
     }
 
-    /** Runs {@code job} (set by the caller under {@link WorkerPool#tryAcquire}) over [0, n) in parts. */
+    /** Runs {@code job} (set by the caller under {@link WorkerPool#tryAcquire}) over [0, n), in parts or whole. */
     private void runRanges(RangeJob job, int n, int align, int parts) {
         job.n = n;
         job.align = align;
-        pool.runAcquired(job, parts);
+        runAcquired(job, parts);
     }
 
     @Override
     public void addBias(float[] x, int off, int rows, int cols, float[] bias, boolean relu) {
         int parts = parts((long) rows * cols, rows);
-        if (parts > 1 && pool.tryAcquire()) {
+        if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 biasJob.set(x, off, cols, bias, relu);
                 runRanges(biasJob, rows, 1, parts);
@@ -475,7 +482,7 @@ public class SimdKernels extends Kernels {
     @Override
     public void reluBackward(float[] dy, int dyOff, float[] y, int yOff, int n) {
         int parts = parts(n, n / LANES);
-        if (parts > 1 && pool.tryAcquire()) {
+        if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 reluJob.set(dy, dyOff, y, yOff);
                 runRanges(reluJob, n, LANES, parts);
@@ -520,7 +527,7 @@ public class SimdKernels extends Kernels {
     @Override
     public void dropout(float[] x, int xOff, float[] out, int outOff, float[] mask, int n, float rate, long seed) {
         int parts = parts(n, n / LANES);
-        if (parts > 1 && pool.tryAcquire()) {
+        if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 dropoutJob.set(x, xOff, out, outOff, mask, rate, seed);
                 runRanges(dropoutJob, n, LANES, parts);
@@ -578,24 +585,22 @@ public class SimdKernels extends Kernels {
     public void adam(float[] w, float[] g, float[] m, float[] v, int n,
                      float lr, float beta1, float beta2, float epsilon) {
         int parts = parts(n, n / LANES);
-        if (parts > 1 && pool.tryAcquire()) {
+        if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 adamJob.set(w, g, m, v, lr, beta1, beta2, epsilon);
+                long start = System.nanoTime();
                 // Ranges of whole cache lines, so that no line of w, m or v is written by two cores.
                 runRanges(adamJob, n, Math.max(LANES, 16), parts);
+                if (!compiled && n >= PARALLEL_ELEMENTS) {
+                    judge(n, System.nanoTime() - start, 1);
+                }
             } finally {
                 adamJob.set(null, null, null, null, 0f, 0f, 0f, 0f);
                 pool.release();
             }
             return;
         }
-        if (compiled || n < PARALLEL_ELEMENTS) {
-            SimdOps.adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
-            return;
-        }
-        long start = System.nanoTime();
         SimdOps.adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
-        judge(n, System.nanoTime() - start, 1);
     }
 
     private final class AdamJob extends RangeJob {
@@ -658,10 +663,10 @@ public class SimdKernels extends Kernels {
     private void gather(byte[] bytes, float[] floats, int srcOff, int rowSize, int[] order, int from, int rows, float divisor,
                         float[] dst, int dstOff) {
         int parts = gatherParts(rows, rowSize);
-        if (parts > 1 && pool.tryAcquire()) {
+        if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 gatherJob.set(bytes, floats, srcOff, rowSize, order, from, rows, divisor, dst, dstOff);
-                pool.runAcquired(gatherJob, parts);
+                runAcquired(gatherJob, parts);
             } finally {
                 gatherJob.set(null, null, 0, 0, null, 0, 0, 1f, null, 0);
                 pool.release();
