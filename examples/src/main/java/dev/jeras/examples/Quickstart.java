@@ -2,6 +2,8 @@ package dev.jeras.examples;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import dev.jeras.Activation;
 import dev.jeras.Adam;
@@ -88,6 +90,17 @@ public final class Quickstart {
         }
     }
 
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
     public static void main(String[] args) {
         Options options;
         try {
@@ -112,11 +125,14 @@ public final class Quickstart {
     }
 
     static void run(Options options) {
+        // MNIST loads (mostly decompression) while the kernels are chosen (mostly loading libraries).
+        CompletableFuture<Mnist.Data> loading = CompletableFuture.supplyAsync(
+                () -> options.data() != null ? Mnist.loadData(options.data()) : Mnist.loadData());
         Kernels.active(); // a forced -Djeras.kernels that cannot be honoured stops here, before any work
         System.out.println("jeras kernels: " + Kernels.selection());
 
         System.out.println("\n1. Load MNIST and scale the pixels to [0, 1]");
-        Mnist.Data mnist = options.data() != null ? Mnist.loadData(options.data()) : Mnist.loadData();
+        Mnist.Data mnist = join(loading);
         Tensor xTrain = mnist.xTrain().div(255f);
         Tensor xTest = mnist.xTest().div(255f);
         UInt8Tensor yTrain = mnist.yTrain();
