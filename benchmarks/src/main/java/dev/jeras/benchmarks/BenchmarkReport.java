@@ -83,7 +83,10 @@ public final class BenchmarkReport {
             collect(elementwise, new Runner(profile(threads).include(ElementwiseBenchmark.class.getName())
                     .build()).run(), "batch", threads);
             String[] stepKernels = threads == 1 ? concat("scalar", kernels) : kernels;
-            steps.addAll(new Runner(profile(threads).include(TrainStepBenchmark.class.getName())
+            // A whole step settles later than a single kernel: C2 recompiles the step's code for a few
+            // seconds, allocating while it runs uncompiled, so this one warms up for 6 s.
+            steps.addAll(new Runner(profile(threads).warmupIterations(6).warmupTime(TimeValue.seconds(1))
+                    .include(TrainStepBenchmark.class.getName())
                     .param("kernels", stepKernels).addProfiler(GCProfiler.class).build()).run());
         }
 
@@ -189,7 +192,7 @@ public final class BenchmarkReport {
 
             md.append("\n## A whole training step, batch 32\n\n")
                     .append("`TrainStep` is one `trainOnBatch` of the quickstart model (forward with dropout, loss, backward, "
-                            + "Adam). Allocation from JMH's `-prof gc` (`gc.alloc.rate.norm`): JMH itself allocates a few "
+                            + "Adam), after 6 s of warm-up. Allocation from JMH's `-prof gc` (`gc.alloc.rate.norm`): JMH itself allocates a few "
                             + "kilobytes a second, spread over its operations, so a figure of a few bytes means nothing is "
                             + "allocated per step (the smallest Java object is 16 bytes).\n\n")
                     .append("| kernels | threads | us/step | bytes allocated/step |\n| --- | ---: | ---: | ---: |\n");
