@@ -1,18 +1,22 @@
 package dev.jeras;
 
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
  * A fully connected layer: {@code y = activation(x . kernel + bias)} with a kernel of shape
- * {@code (inputs, units)} initialised glorot-uniform and a zero bias, as Keras's {@code Dense}.
+ * {@code (inputs, units)}, initialised glorot-uniform, and a zero bias, as Keras's {@code Dense}.
  */
 public final class Dense extends Layer {
 
     private final int units;
     private final Activation activation;
+    private final boolean useBias;
+    private Initializer kernelInitializer = Initializer.glorotUniform();
+    private Initializer biasInitializer = Initializer.zeros();
     private Parameter kernel;
     private Parameter bias;
+    /** Zeros standing in for the bias of a layer without one, so that ReLU fuses the same way. */
+    private float[] noBias;
     private final Buffer output = new Buffer();
     private final Buffer inputGradient = new Buffer();
     private Tensor lastInput;
@@ -25,6 +29,11 @@ public final class Dense extends Layer {
 
     /** A layer of {@code units} outputs followed by {@code activation}. */
     public Dense(int units, Activation activation) {
+        this(units, activation, true);
+    }
+
+    /** A layer of {@code units} outputs followed by {@code activation}, with a bias unless {@code useBias} is false. */
+    public Dense(int units, Activation activation, boolean useBias) {
         super("dense", null);
         if (units <= 0) {
             throw new IllegalArgumentException("Dense units must be a positive integer, received " + units);
@@ -34,6 +43,35 @@ public final class Dense extends Layer {
         }
         this.units = units;
         this.activation = activation;
+        this.useBias = useBias;
+    }
+
+    @Override
+    public Dense named(String name) {
+        super.named(name);
+        return this;
+    }
+
+    /** Initialises the kernel with {@code initializer} (default glorot-uniform); only before the layer is built. */
+    public Dense kernelInitializer(Initializer initializer) {
+        this.kernelInitializer = checkInitializer(initializer);
+        return this;
+    }
+
+    /** Initialises the bias with {@code initializer} (default zeros); only before the layer is built. */
+    public Dense biasInitializer(Initializer initializer) {
+        this.biasInitializer = checkInitializer(initializer);
+        return this;
+    }
+
+    private Initializer checkInitializer(Initializer initializer) {
+        if (initializer == null) {
+            throw new IllegalArgumentException("layer " + name() + ": an initializer must not be null");
+        }
+        if (isBuilt()) {
+            throw new IllegalStateException("layer " + name() + " is already built: set its initializers before its first use");
+        }
+        return initializer;
     }
 
     @Override
@@ -42,19 +80,13 @@ public final class Dense extends Layer {
             throw new IllegalArgumentException("Dense expects flat samples such as (None, 784), received "
                     + inputShape.toBatchString() + ": put a Flatten layer before it");
         }
-        int inputs = inputShape.dim(0);
-        kernel = new Parameter(name() + "/kernel", Shape.of(inputs, units));
-        bias = new Parameter(name() + "/bias", Shape.of(units));
-        glorotUniform(kernel.value().array(), inputs, units, rng);
-        return Shape.of(units);
-    }
-
-    /** Keras's glorot_uniform: U(-limit, limit) with {@code limit = sqrt(6 / (fanIn + fanOut))}. */
-    private static void glorotUniform(float[] w, int fanIn, int fanOut, RandomGenerator rng) {
-        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) rng.nextDouble(-limit, limit);
+        kernel = addWeight("kernel", Shape.of(inputShape.dim(0), units), kernelInitializer);
+        if (useBias) {
+            bias = addWeight("bias", Shape.of(units), biasInitializer);
+        } else {
+            noBias = new float[units];
         }
+        return Shape.of(units);
     }
 
     @Override
@@ -66,9 +98,14 @@ public final class Dense extends Layer {
                 1f, x.array(), x.offset(), inputs,
                 kernel.value().array(), 0, units,
                 0f, y.array(), y.offset(), units);
-        kernels().addBias(y.array(), y.offset(), rows, units, bias.value().array(), activation == Activation.RELU);
-        lastInput = x;
-        lastOutput = y;
+        if (useBias || activation == Activation.RELU) {
+            kernels().addBias(y.array(), y.offset(), rows, units, useBias ? bias.value().array() : noBias,
+                    activation == Activation.RELU);
+        }
+        if (training) {
+            lastInput = x;
+            lastOutput = y;
+        }
         return y;
     }
 
@@ -84,7 +121,9 @@ public final class Dense extends Layer {
                 1f, lastInput.array(), lastInput.offset(), inputs,
                 dy.array(), dy.offset(), units,
                 0f, kernel.gradient().array(), 0, units);
-        kernels().columnSums(dy.array(), dy.offset(), rows, units, bias.gradient().array());
+        if (useBias) {
+            kernels().columnSums(dy.array(), dy.offset(), rows, units, bias.gradient().array());
+        }
         if (!needInputGradient) {
             return null;
         }
@@ -97,11 +136,6 @@ public final class Dense extends Layer {
         return dx;
     }
 
-    @Override
-    public List<Parameter> parameters() {
-        return isBuilt() ? List.of(kernel, bias) : List.of();
-    }
-
     /** The number of outputs. */
     public int units() {
         return units;
@@ -110,5 +144,20 @@ public final class Dense extends Layer {
     /** The activation applied after the affine map. */
     public Activation activation() {
         return activation;
+    }
+
+    /** Whether the layer adds a bias. */
+    public boolean useBias() {
+        return useBias;
+    }
+
+    /** How the kernel is initialised. */
+    public Initializer kernelInitializer() {
+        return kernelInitializer;
+    }
+
+    /** How the bias is initialised. */
+    public Initializer biasInitializer() {
+        return biasInitializer;
     }
 }

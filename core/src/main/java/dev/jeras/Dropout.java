@@ -35,7 +35,10 @@ public final class Dropout extends Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        lastWasTraining = training && rate > 0f;
+        if (!training) {
+            return x; // writes no field: inference may run on many threads
+        }
+        lastWasTraining = rate > 0f;
         if (!lastWasTraining) {
             return x;
         }

@@ -30,6 +30,9 @@ public final class Flatten extends Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        if (!training) {
+            return x.reshape(x.rows(), outputShape().dim(0)); // writes no field: inference may run on many threads
+        }
         // Training passes the same batch tensor every step: reuse its view instead of allocating one.
         if (x != lastInput) {
             lastInput = x;

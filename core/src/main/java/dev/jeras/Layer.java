@@ -1,5 +1,6 @@
 package dev.jeras;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -14,9 +15,17 @@ import dev.jeras.kernels.Kernels;
  * weights once the input shape is known, {@link #forward} is Keras's {@code call}, and
  * {@link #backward} sits beside it.
  *
- * <p>{@code forward} and {@code backward} return tensors over buffers the layer owns and reuses, so a
- * training step allocates nothing; they are valid until the layer's next call. {@link #apply} is the
- * safe public entry point: it returns a fresh tensor. A layer is not thread-safe.
+ * <p>{@code forward} and {@code backward} return tensors over buffers the layer reuses, so a training
+ * step allocates nothing; they are valid until the layer's next call on the same thread. {@link #apply}
+ * is the safe public entry point: it returns a fresh tensor.
+ *
+ * <p>Threads: inference ({@link #apply}, and a model's {@code predict} and {@code evaluate}) may run
+ * on any number of threads at once and gives each exactly what a single caller gets, because every
+ * buffer is per thread and {@code forward(x, false)} writes no field of the layer. Training holds the
+ * layer alone: a {@code fit} that finds inference running, or another {@code fit}, is refused with an
+ * {@link IllegalStateException}, and so is inference from another thread while a {@code fit} runs. A
+ * user's layer keeps this promise when its {@code forward} in inference writes no field (allocate the
+ * output, or keep what {@code backward} needs only when {@code training}).
  */
 public abstract class Layer {
 
@@ -25,11 +34,23 @@ public abstract class Layer {
 
     private static final Map<String, AtomicInteger> NAME_COUNTS = new ConcurrentHashMap<>();
 
+    /** {@link #users} while a training call holds the layer. */
+    private static final int TRAINING = -1;
+
     private String name;
     private final Shape declaredInputShape;
     private Shape inputShape;
-    private Shape outputShape;
+    /** Set last by {@link #build}: a thread that sees it sees the whole built layer. */
+    private volatile Shape outputShape;
     private Kernels kernels;
+    private final List<Parameter> trainableWeights = new ArrayList<>();
+    private final List<Parameter> nonTrainableWeights = new ArrayList<>();
+    /** The build's random generator while {@link #onBuild} runs, else null. */
+    private RandomGenerator buildRng;
+    /** Inference calls running (0 or more), or {@link #TRAINING}. */
+    private final AtomicInteger users = new AtomicInteger();
+    private volatile Thread trainer;
+    private final List<Layer> self = List.of(this);
 
     /**
      * A layer named like Keras names them ({@code dense}, {@code dense_1}, ...), with an optional
@@ -99,7 +120,7 @@ public abstract class Layer {
      * and computes with {@code kernels} unless others were chosen. Building twice with the same shape
      * does nothing; with another shape it is an error.
      */
-    public final void build(Shape inputShape, Kernels kernels, RandomGenerator rng) {
+    public final synchronized void build(Shape inputShape, Kernels kernels, RandomGenerator rng) {
         if (isBuilt()) {
             if (!inputShape.equals(this.inputShape)) {
                 throw new IllegalArgumentException("layer " + name + " was built for input " + this.inputShape.toBatchString()
@@ -114,8 +135,52 @@ public abstract class Layer {
         if (this.kernels == null) {
             this.kernels = kernels;
         }
-        this.outputShape = onBuild(inputShape, rng);
         this.inputShape = inputShape;
+        buildRng = rng;
+        Shape output;
+        try {
+            output = onBuild(inputShape, rng);
+        } catch (RuntimeException | Error e) {
+            trainableWeights.clear();
+            nonTrainableWeights.clear();
+            this.inputShape = null;
+            throw e;
+        } finally {
+            buildRng = null;
+        }
+        this.outputShape = output;
+    }
+
+    /** A trainable weight: {@link #addWeight(String, Shape, Initializer, boolean)} with {@code trainable} true. */
+    public final Parameter addWeight(String name, Shape shape, Initializer initializer) {
+        return addWeight(name, shape, initializer, true);
+    }
+
+    /**
+     * Creates a weight of this layer, as Keras's {@code add_weight}; call it from {@link #onBuild}.
+     * The weight is named {@code layer/name} (such as {@code dense/kernel}), filled by
+     * {@code initializer} from the build's random generator, and saved and loaded with the layer in
+     * the order the weights were added (trainable ones first, as Keras orders them). Trainable weights
+     * get a gradient, which {@link #backward} must fill, and are updated by the optimizer.
+     */
+    public final Parameter addWeight(String name, Shape shape, Initializer initializer, boolean trainable) {
+        if (buildRng == null) {
+            throw new IllegalStateException("layer " + this.name + ": addWeight(\"" + name + "\") must be called from onBuild, "
+                    + "where the input shape is known");
+        }
+        if (name == null || name.isBlank() || name.contains("/")) {
+            throw new IllegalArgumentException("layer " + this.name + ": a weight name must be non-blank and contain no '/', received '"
+                    + name + "'");
+        }
+        for (Parameter p : weights()) {
+            if (p.name().equals(this.name + "/" + name)) {
+                throw new IllegalArgumentException("layer " + this.name + " already has a weight named '" + name + "'");
+            }
+        }
+        Parameter p = new Parameter(this.name + "/" + name, shape, trainable);
+        initializer.initialize(p.value().array(), shape, buildRng);
+        (trainable ? trainableWeights : nonTrainableWeights).add(p);
+        return p;
     }
 
     /** Creates weights and buffers for samples of {@code inputShape}; returns the output sample shape. */
@@ -134,18 +199,182 @@ public abstract class Layer {
      */
     public abstract Tensor backward(Tensor dy, boolean needInputGradient);
 
-    /** The trainable parameters, in a fixed order. */
-    public List<Parameter> parameters() {
-        return List.of();
+    /** The weights the optimizer trains, in the order they were added (Keras's {@code trainable_weights}). */
+    public List<Parameter> trainableWeights() {
+        return List.copyOf(trainableWeights);
     }
 
-    /** The number of trainable values. */
+    /** The weights no optimizer touches (Keras's {@code non_trainable_weights}). */
+    public List<Parameter> nonTrainableWeights() {
+        return List.copyOf(nonTrainableWeights);
+    }
+
+    /** All weights: the trainable ones, then the others (Keras's {@code weights}). */
+    public final List<Parameter> weights() {
+        List<Parameter> all = new ArrayList<>(trainableWeights());
+        all.addAll(nonTrainableWeights());
+        return all;
+    }
+
+    /** Copies of the weights' values, in the order of {@link #weights()} (Keras's {@code get_weights}). */
+    public final List<Tensor> getWeights() {
+        List<Tensor> values = new ArrayList<>();
+        for (Parameter p : weights()) {
+            values.add(Tensor.of(p.value().toArray(), p.shape().dims()));
+        }
+        return values;
+    }
+
+    /**
+     * Sets every weight from {@code values}, in the order of {@link #weights()} (Keras's
+     * {@code set_weights}). The count and every shape are checked before anything is written, so a
+     * mismatch leaves the weights as they were. The layer must be built.
+     */
+    public final void setWeights(List<Tensor> values) {
+        requireBuilt();
+        List<Parameter> weights = weights();
+        if (values.size() != weights.size()) {
+            throw new IllegalArgumentException("layer " + name + " has " + weights.size() + " weights " + names(weights)
+                    + ", received " + values.size() + " arrays");
+        }
+        for (int i = 0; i < weights.size(); i++) {
+            Shape expected = weights.get(i).shape();
+            if (values.get(i) == null || !values.get(i).shape().equals(expected)) {
+                throw new IllegalArgumentException("layer " + name + ": weight " + i + " (" + weights.get(i).name() + ") has shape "
+                        + expected + ", received " + (values.get(i) == null ? "null" : values.get(i).shape().toString()));
+            }
+        }
+        beginTraining("setWeights");
+        try {
+            for (int i = 0; i < weights.size(); i++) {
+                Tensor v = values.get(i);
+                float[] dst = weights.get(i).value().array();
+                if (v.isFloat()) {
+                    System.arraycopy(v.array(), v.offset(), dst, 0, dst.length);
+                } else {
+                    System.arraycopy(v.toArray(), 0, dst, 0, dst.length);
+                }
+            }
+        } finally {
+            endTraining();
+        }
+    }
+
+    private static List<String> names(List<Parameter> weights) {
+        List<String> names = new ArrayList<>();
+        for (Parameter p : weights) {
+            names.add(p.name());
+        }
+        return names;
+    }
+
+    /** The number of weight values, trainable or not. */
     public final long countParams() {
         long n = 0;
-        for (Parameter p : parameters()) {
+        for (Parameter p : weights()) {
             n += p.size();
         }
         return n;
+    }
+
+    /** The number of trainable weight values. */
+    final long countTrainableParams() {
+        long n = 0;
+        for (Parameter p : trainableWeights()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Who uses the layer: any number of inference calls at once, or one training call.
+
+    /** This layer and, for a model, every layer inside it: what a call must hold. */
+    List<Layer> family() {
+        return self;
+    }
+
+    /**
+     * Holds this layer (and every layer inside it) for inference, or throws when another thread
+     * trains it. The thread that trains may also run inference between its steps. Allocates nothing.
+     */
+    final void beginInference() {
+        List<Layer> family = family();
+        for (int i = 0; i < family.size(); i++) {
+            if (!family.get(i).enterInference()) {
+                for (int j = 0; j < i; j++) {
+                    family.get(j).exitInference();
+                }
+                throw family.get(i).refused("inference (apply, predict or evaluate)");
+            }
+        }
+    }
+
+    /** Releases what {@link #beginInference} held. */
+    final void endInference() {
+        List<Layer> family = family();
+        for (int i = 0; i < family.size(); i++) {
+            family.get(i).exitInference();
+        }
+    }
+
+    /** Holds this layer (and every layer inside it) alone for training, or throws when anything else uses it. Allocates nothing. */
+    final void beginTraining(String caller) {
+        List<Layer> family = family();
+        for (int i = 0; i < family.size(); i++) {
+            Layer layer = family.get(i);
+            if (!layer.users.compareAndSet(0, TRAINING)) {
+                for (int j = 0; j < i; j++) {
+                    family.get(j).exitTraining();
+                }
+                throw layer.refused(caller);
+            }
+            layer.trainer = Thread.currentThread();
+        }
+    }
+
+    /** Releases what {@link #beginTraining} held. */
+    final void endTraining() {
+        List<Layer> family = family();
+        for (int i = 0; i < family.size(); i++) {
+            family.get(i).exitTraining();
+        }
+    }
+
+    private boolean enterInference() {
+        while (true) {
+            int n = users.get();
+            if (n == TRAINING) {
+                return trainer == Thread.currentThread();
+            }
+            if (users.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void exitInference() {
+        if (users.get() == TRAINING && trainer == Thread.currentThread()) {
+            return; // the trainer's own inference was not counted
+        }
+        users.decrementAndGet();
+    }
+
+    private void exitTraining() {
+        trainer = null;
+        users.set(0);
+    }
+
+    private IllegalStateException refused(String caller) {
+        int n = users.get();
+        Thread t = trainer;
+        String state = n == TRAINING
+                ? "is training (a fit, trainOnBatch or setWeights on thread '" + (t == null ? "?" : t.getName()) + "')"
+                : "is serving " + n + " inference call" + (n == 1 ? "" : "s") + " (apply, predict or evaluate)";
+        return new IllegalStateException("layer " + name + " " + state + ", so " + caller + " on thread '"
+                + Thread.currentThread().getName() + "' is refused: inference may run on many threads at once, but training "
+                + "changes the weights and must run alone. Wait for the other call to return, or use a copy of the model "
+                + "(save it and load it again)");
     }
 
     /**
@@ -158,16 +387,27 @@ public abstract class Layer {
             build(sample, Kernels.active(), new SplittableRandom());
         }
         checkInput(x);
-        int rowSize = outputShape.size();
-        Tensor out = Tensor.wrap(new float[sizeOf(x.rows(), rowSize)], 0, outputShape.withBatch(x.rows()));
+        beginInference();
+        try {
+            return infer(x);
+        } finally {
+            endInference();
+        }
+    }
+
+    /** The forward pass in inference over {@code x} in batches of {@link #INFERENCE_BATCH}, into a new tensor. */
+    private Tensor infer(Tensor x) {
+        Shape output = outputShape;
+        int rowSize = output.size();
+        Tensor out = Tensor.wrap(new float[sizeOf(x.rows(), rowSize)], 0, output.withBatch(x.rows()));
         // Float inputs are passed as views; inputs computed from bytes are gathered per batch.
-        Buffer gathered = x.isFloat() ? null : new Buffer();
+        float[] gathered = x.isFloat() ? null : new float[sizeOf(Math.min(INFERENCE_BATCH, x.rows()), inputShape.size())];
         for (int start = 0; start < x.rows(); start += INFERENCE_BATCH) {
             int end = Math.min(start + INFERENCE_BATCH, x.rows());
             Tensor batch = x.rows(start, end);
             if (gathered != null) {
-                batch = gathered.get(end - start, inputShape);
-                x.gatherRows(kernels, null, start, end - start, batch.array(), batch.offset());
+                batch = Tensor.wrap(gathered, 0, inputShape.withBatch(end - start));
+                x.gatherRows(kernels, null, start, end - start, gathered, 0);
             }
             Tensor y = forward(batch, false);
             System.arraycopy(y.array(), y.offset(), out.array(), start * rowSize, (end - start) * rowSize);
@@ -207,7 +447,7 @@ public abstract class Layer {
         return x.shape().withoutBatch();
     }
 
-    private void requireBuilt() {
+    final void requireBuilt() {
         if (!isBuilt()) {
             throw new IllegalStateException("layer " + name + " is not built yet: give the first layer an input shape "
                     + "(for example new Flatten(28, 28)) or call apply or fit first");

@@ -1,16 +1,25 @@
 package dev.jeras;
 
-/** A trainable weight of a layer: its value and the gradient the last backward pass left for it. */
+/**
+ * A weight of a layer, created by {@link Layer#addWeight}: its value and, when it is trainable, the
+ * gradient the last backward pass left for it. A non-trainable weight (Keras's
+ * {@code trainable=False}, such as a moving mean) is saved and loaded but never touched by an optimizer.
+ */
 public final class Parameter {
 
     private final String name;
     private final Tensor value;
     private final Tensor gradient;
 
-    Parameter(String name, Shape shape) {
+    Parameter(String name, Shape shape, boolean trainable) {
         this.name = name;
         this.value = Tensor.wrap(new float[shape.size()], 0, shape);
-        this.gradient = Tensor.wrap(new float[shape.size()], 0, shape);
+        this.gradient = trainable ? Tensor.wrap(new float[shape.size()], 0, shape) : null;
+    }
+
+    /** A trainable weight (for tests of optimizers). */
+    Parameter(String name, Shape shape) {
+        this(name, shape, true);
     }
 
     /** The layer-qualified name, for example {@code dense/kernel}. */
@@ -23,9 +32,19 @@ public final class Parameter {
         return value;
     }
 
-    /** The gradient of the loss with respect to the value, from the last backward pass. */
+    /** The gradient of the loss with respect to the value, from the last backward pass; null when not trainable. */
     public Tensor gradient() {
         return gradient;
+    }
+
+    /** Whether optimizers update this weight. */
+    public boolean trainable() {
+        return gradient != null;
+    }
+
+    /** The shape of the value. */
+    public Shape shape() {
+        return value.shape();
     }
 
     /** The number of elements. */

@@ -29,7 +29,10 @@ public final class Sequential extends Layer {
     private final List<Layer> layers;
     private long seed = ThreadLocalRandom.current().nextLong();
     private SplittableRandom rng;
-    private List<Parameter> parameters = List.of();
+    private List<Parameter> trainable = List.of();
+    private List<Parameter> nonTrainable = List.of();
+    /** This model and every layer in it, nested models' layers included: what a call holds (see {@link Layer}). */
+    private final List<Layer> family;
     /** Index of the first layer with parameters; layers before it need no backward pass. */
     private int firstTrainable;
     private Optimizer optimizer;
@@ -58,6 +61,17 @@ public final class Sequential extends Layer {
             }
         }
         this.layers = List.of(layers);
+        List<Layer> all = new ArrayList<>();
+        all.add(this);
+        for (Layer layer : layers) {
+            all.addAll(layer.family());
+        }
+        this.family = List.copyOf(all);
+    }
+
+    @Override
+    List<Layer> family() {
+        return family;
     }
 
     @Override
@@ -110,6 +124,15 @@ public final class Sequential extends Layer {
     /** Trains on {@code x} (samples first) against class labels {@code y}, printing Keras's progress. */
     public History fit(Tensor x, UInt8Tensor y, FitOptions options) {
         int[] labels = prepare(x, y, "fit");
+        beginTraining("fit");
+        try {
+            return train(x, labels, options);
+        } finally {
+            endTraining();
+        }
+    }
+
+    private History train(Tensor x, int[] labels, FitOptions options) {
         int n = x.rows();
         int[] order = identity(n);
         RandomGenerator shuffler = options.seed() != null ? new SplittableRandom(options.seed()) : rng.split();
@@ -143,7 +166,12 @@ public final class Sequential extends Layer {
                     + labels.length + " labels");
         }
         Labels.checkRange(labels, x.rows(), classes);
-        return (float) (loop.step(x, labels, true) / x.rows());
+        beginTraining("trainOnBatch");
+        try {
+            return (float) (loop.step(x, labels, true) / x.rows());
+        } finally {
+            endTraining();
+        }
     }
 
     /** Evaluates with a progress bar (verbose 1). */
@@ -158,7 +186,13 @@ public final class Sequential extends Layer {
         }
         int[] labels = prepare(x, y, "evaluate");
         int steps = (x.rows() + INFERENCE_BATCH - 1) / INFERENCE_BATCH;
-        return loop.run(x, labels, null, INFERENCE_BATCH, false, progbar(steps, verbose));
+        beginInference();
+        try {
+            // A loop of its own: evaluations on several threads share nothing.
+            return new TrainingLoop(this).run(x, labels, null, INFERENCE_BATCH, false, progbar(steps, verbose));
+        } finally {
+            endInference();
+        }
     }
 
     /**
@@ -182,17 +216,20 @@ public final class Sequential extends Layer {
         this.rng = rng instanceof SplittableRandom s ? s.split() : new SplittableRandom(rng.nextLong());
         Shape shape = inputShape;
         List<Parameter> all = new ArrayList<>();
+        List<Parameter> fixed = new ArrayList<>();
         firstTrainable = layers.size();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             layer.build(shape, kernels(), rng);
             shape = layer.outputShape();
-            if (!layer.parameters().isEmpty() && firstTrainable == layers.size()) {
+            if (!layer.trainableWeights().isEmpty() && firstTrainable == layers.size()) {
                 firstTrainable = i;
             }
-            all.addAll(layer.parameters());
+            all.addAll(layer.trainableWeights());
+            fixed.addAll(layer.nonTrainableWeights());
         }
-        parameters = List.copyOf(all);
+        trainable = List.copyOf(all);
+        nonTrainable = List.copyOf(fixed);
         return shape;
     }
 
@@ -215,9 +252,16 @@ public final class Sequential extends Layer {
         return needInputGradient ? g : null;
     }
 
+    /** Every layer's trainable weights, layer by layer (Keras's {@code trainable_weights}). */
     @Override
-    public List<Parameter> parameters() {
-        return parameters;
+    public List<Parameter> trainableWeights() {
+        return trainable;
+    }
+
+    /** Every layer's non-trainable weights, layer by layer (Keras's {@code non_trainable_weights}). */
+    @Override
+    public List<Parameter> nonTrainableWeights() {
+        return nonTrainable;
     }
 
     /** Prints Keras's summary table to the model's output. */

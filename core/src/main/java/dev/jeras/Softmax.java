@@ -25,7 +25,9 @@ public final class Softmax extends Layer {
         System.arraycopy(x.array(), x.offset(), y.array(), y.offset(), x.size());
         int cols = lastAxis();
         kernels().softmax(y.array(), y.offset(), x.size() / cols, cols);
-        lastOutput = y;
+        if (training) {
+            lastOutput = y;
+        }
         return y;
     }
 

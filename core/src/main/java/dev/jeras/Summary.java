@@ -27,9 +27,10 @@ final class Summary {
         }
         s.append(rule('└', '─', '┴', '┘'));
         long total = model.countParams();
+        long trainable = model.countTrainableParams();
         s.append(" Total params: ").append(count(total)).append('\n');
-        s.append(" Trainable params: ").append(count(total)).append('\n');
-        s.append(" Non-trainable params: ").append(count(0)).append('\n');
+        s.append(" Trainable params: ").append(count(trainable)).append('\n');
+        s.append(" Non-trainable params: ").append(count(total - trainable)).append('\n');
         return s.toString();
     }
 

@@ -83,7 +83,7 @@ final class TrainingLoop {
         lastCorrect = correct;
         if (training) {
             model.backward(grad, false);
-            model.optimizer().step(kernels, model.parameters());
+            model.optimizer().step(kernels, model.trainableWeights());
         }
         return lossSum;
     }

@@ -41,7 +41,7 @@ class QuickstartEndToEndTest {
 
         // No subnormal anywhere in what the step carries: weights, their gradients (a dead ReLU unit's
         // are exactly zero), and Adam's moments (flushed). On Intel each would cost ~100 cycles a touch.
-        for (Parameter p : model.parameters()) {
+        for (Parameter p : model.trainableWeights()) {
             assertNoSubnormal(p.value().toArray(), p.name());
             assertNoSubnormal(p.gradient().toArray(), p.name() + " gradient");
         }

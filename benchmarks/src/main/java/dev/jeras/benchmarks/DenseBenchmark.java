@@ -47,7 +47,7 @@ public class DenseBenchmark {
         dense.build(Shape.of(784), Bench.kernels(kernels), new SplittableRandom(1));
         x = Tensor.of(Bench.random(32 * 784, 3), 32, 784);
         dy = Tensor.of(Bench.random(32 * 128, 4), 32, 128);
-        kernelGradient = dense.parameters().get(0).gradient();
+        kernelGradient = dense.trainableWeights().get(0).gradient();
     }
 
     /** Forward then backward; backward zeroes dy where the ReLU was off, the same positions every time. */

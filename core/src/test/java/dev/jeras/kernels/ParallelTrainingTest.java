@@ -66,7 +66,7 @@ class ParallelTrainingTest {
         model.fit(x, y, FitOptions.epochs(1).verbose(0).seed(3));
         model.fit(x, y, FitOptions.epochs(1).batchSize(256).verbose(0).seed(4));
         List<int[]> bits = new ArrayList<>();
-        for (Parameter p : model.parameters()) {
+        for (Parameter p : model.trainableWeights()) {
             float[] values = p.value().toArray();
             int[] raw = new int[values.length];
             for (int i = 0; i < values.length; i++) {
