@@ -187,8 +187,14 @@ public class SimdKernels extends Kernels {
         long macs = (long) m * n * k;
         boolean large = macs >= PARALLEL_GEMM_MACS && k >= PARALLEL_GEMM_DEPTH;
         // Whole or split, a GEMM runs through the job: the code that splits is then the code that
-        // was compiled while nothing was split yet.
-        if (pool.tryAcquire()) {
+        // was compiled while nothing was split yet. A native library's bits depend on the shape of
+        // the blocks it is given (OpenBLAS picks its kernels by size), so a native GEMM that is split
+        // waits for the pool rather than run whole: its result never depends on other threads.
+        boolean splitNative = nativeCall && large && pool.threads() > 1;
+        if (splitNative) {
+            pool.acquire();
+        }
+        if (splitNative || pool.tryAcquire()) {
             try {
                 int parts = gemmJob.plan((compiled || nativeCall) && large ? pool.threads() : 1, nativeCall,
                         transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -204,7 +210,8 @@ public class SimdKernels extends Kernels {
             }
             return;
         }
-        // Another thread's job holds the pool: this one runs whole, here, to the same result.
+        // Another thread's job holds the pool: this one runs whole, here, to the same result (the
+        // SIMD kernels' arithmetic is the same whole or split).
         block(nativeCall, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 

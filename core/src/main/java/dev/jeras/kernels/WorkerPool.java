@@ -61,7 +61,14 @@ final class WorkerPool {
         return busy.compareAndSet(false, true);
     }
 
-    /** Gives the pool back after {@link #tryAcquire}. */
+    /** Takes the pool, waiting (yielding the CPU) while another caller holds it. */
+    void acquire() {
+        while (!busy.compareAndSet(false, true)) {
+            Thread.yield();
+        }
+    }
+
+    /** Gives the pool back after {@link #tryAcquire} or {@link #acquire}. */
     void release() {
         busy.set(false);
     }
