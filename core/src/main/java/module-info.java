@@ -9,6 +9,8 @@ module dev.jeras.core {
     exports dev.jeras;
     exports dev.jeras.datasets;
     exports dev.jeras.kernels;
+    exports dev.jeras.hdf5;
 
     uses dev.jeras.kernels.KernelsProvider;
+    uses dev.jeras.hdf5.Hdf5;
 }

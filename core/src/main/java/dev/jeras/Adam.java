@@ -1,5 +1,6 @@
 package dev.jeras;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.jeras.kernels.Kernels;
@@ -12,10 +13,14 @@ import dev.jeras.kernels.Kernels;
  */
 public final class Adam extends Optimizer {
 
-    private final float learningRate;
+    private float learningRate;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
+    /** The hyper-parameters as given, for the model file (Keras writes 0.9, not 0.9f's 0.8999999761581421). */
+    private final double beta1Given;
+    private final double beta2Given;
+    private final double epsilonGiven;
     private List<Parameter> bound;
     private float[][] m;
     private float[][] v;
@@ -46,6 +51,9 @@ public final class Adam extends Optimizer {
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.epsilon = (float) epsilon;
+        this.beta1Given = beta1;
+        this.beta2Given = beta2;
+        this.epsilonGiven = epsilon;
     }
 
     @Override
@@ -82,5 +90,61 @@ public final class Adam extends Optimizer {
     @Override
     public long iterations() {
         return iterations;
+    }
+
+    @Override
+    public float learningRate() {
+        return learningRate;
+    }
+
+    /** The decay of the first moment, as given. */
+    public double beta1() {
+        return beta1Given;
+    }
+
+    /** The decay of the second moment, as given. */
+    public double beta2() {
+        return beta2Given;
+    }
+
+    /** The term added to the root of the second moment, as given. */
+    public double epsilon() {
+        return epsilonGiven;
+    }
+
+    @Override
+    String kerasName() {
+        return "adam";
+    }
+
+    @Override
+    int slotsPerParameter() {
+        return 2;
+    }
+
+    @Override
+    List<float[]> slots() {
+        List<float[]> slots = new ArrayList<>();
+        for (int i = 0; m != null && i < m.length; i++) {
+            slots.add(m[i]);
+            slots.add(v[i]);
+        }
+        return slots;
+    }
+
+    @Override
+    Shape slotShape(int i) {
+        return bound.get(i / 2).shape();
+    }
+
+    @Override
+    void restore(List<Parameter> parameters, long iterations, float learningRate, List<float[]> slots) {
+        bind(parameters);
+        for (int i = 0; i < parameters.size(); i++) {
+            System.arraycopy(slots.get(2 * i), 0, m[i], 0, m[i].length);
+            System.arraycopy(slots.get(2 * i + 1), 0, v[i], 0, v[i].length);
+        }
+        this.iterations = iterations;
+        this.learningRate = learningRate;
     }
 }

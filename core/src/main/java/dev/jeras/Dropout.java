@@ -12,6 +12,8 @@ import java.util.random.RandomGenerator;
 public final class Dropout extends Layer {
 
     private final float rate;
+    /** The rate as given, for the model file (Keras writes 0.2, not 0.2f's 0.20000000298023224). */
+    private final double rateGiven;
     private RandomGenerator rng;
     private final Buffer output = new Buffer();
     private float[] mask = new float[0];
@@ -25,6 +27,13 @@ public final class Dropout extends Layer {
             throw new IllegalArgumentException("Dropout rate must be in [0, 1), received " + rate);
         }
         this.rate = (float) rate;
+        this.rateGiven = rate;
+    }
+
+    @Override
+    public Dropout named(String name) {
+        super.named(name);
+        return this;
     }
 
     @Override
@@ -75,6 +84,6 @@ public final class Dropout extends Layer {
 
     /** The fraction of values dropped in training. */
     public double rate() {
-        return rate;
+        return rateGiven;
     }
 }

@@ -24,6 +24,12 @@ public final class Flatten extends Layer {
     }
 
     @Override
+    public Flatten named(String name) {
+        super.named(name);
+        return this;
+    }
+
+    @Override
     protected Shape onBuild(Shape inputShape, RandomGenerator rng) {
         return Shape.of(inputShape.size());
     }

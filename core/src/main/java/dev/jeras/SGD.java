@@ -7,7 +7,7 @@ import dev.jeras.kernels.Kernels;
 /** Plain stochastic gradient descent, {@code w -= learningRate * g}: Keras's {@code SGD} without momentum. */
 public final class SGD extends Optimizer {
 
-    private final float learningRate;
+    private float learningRate;
     private long iterations;
 
     /** SGD with Keras's default learning rate, 0.01. */
@@ -34,5 +34,36 @@ public final class SGD extends Optimizer {
     @Override
     public long iterations() {
         return iterations;
+    }
+
+    @Override
+    public float learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    String kerasName() {
+        return "SGD";
+    }
+
+    @Override
+    int slotsPerParameter() {
+        return 0;
+    }
+
+    @Override
+    List<float[]> slots() {
+        return List.of();
+    }
+
+    @Override
+    Shape slotShape(int i) {
+        throw new IndexOutOfBoundsException("plain SGD keeps no state per weight");
+    }
+
+    @Override
+    void restore(List<Parameter> parameters, long iterations, float learningRate, List<float[]> slots) {
+        this.iterations = iterations;
+        this.learningRate = learningRate;
     }
 }

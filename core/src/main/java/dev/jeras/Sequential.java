@@ -1,6 +1,8 @@
 package dev.jeras;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -43,7 +45,12 @@ public final class Sequential extends Layer {
 
     /** A model of the given layers, applied in order. */
     public Sequential(Layer... layers) {
-        super("sequential", layers.length > 0 ? layers[0].declaredInputShape() : null);
+        this(layers.length > 0 && layers[0] != null ? layers[0].declaredInputShape() : null, layers);
+    }
+
+    /** A model of the given layers for samples of {@code inputShape} (Keras's {@code InputLayer}; null: learnt from the first batch). */
+    Sequential(Shape inputShape, Layer... layers) {
+        super("sequential", inputShape);
         if (layers.length == 0) {
             throw new IllegalArgumentException("a Sequential model needs at least one layer");
         }
@@ -264,6 +271,119 @@ public final class Sequential extends Layer {
         return nonTrainable;
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Files
+
+    /**
+     * Saves the model as a Keras 3 {@code .keras} file ({@code model.save("model.keras")}): its
+     * config, its weights and, once it has trained, its optimizer's state, so that
+     * {@link #load(Path)} (or Keras's {@code keras.saving.load_model}) continues where it stopped.
+     * Needs the HDF5 support of {@code dev.jeras:jeras-io} on the class or module path. The file is
+     * written to a temporary file and renamed: a failed save leaves an existing file intact.
+     */
+    public void save(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".keras")) {
+            throw new IllegalArgumentException("a model file must end in .keras, as Keras requires, received " + file
+                    + "; to save only the weights, use saveWeights with a .weights.h5, .safetensors or .npz file");
+        }
+        requireBuiltToSave();
+        beginInference();
+        try {
+            KerasFile.save(this, file);
+        } finally {
+            endInference();
+        }
+    }
+
+    /** Loads a Keras 3 {@code .keras} file written by Keras or jeras, compiled as it was saved (Keras's {@code load_model}). */
+    public static Sequential load(Path file) throws IOException {
+        return load(file, true);
+    }
+
+    /**
+     * Loads a Keras 3 {@code .keras} file; with {@code compile} false its compile settings and
+     * optimizer state are ignored, as Keras's {@code load_model(..., compile=False)}. A model whose
+     * layers jeras lacks, a corrupt or altered file, or weights that do not fit the config give a
+     * {@link ModelFileException} that says which; no half-loaded model is returned. Loading never
+     * runs code from the file.
+     */
+    public static Sequential load(Path file, boolean compile) throws IOException {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
+            throw new IllegalArgumentException(file + " looks like a Keras 2 / tf.keras HDF5 model, a layout jeras does not read; "
+                    + "load it in Keras 3 and save it again as .keras (model.save(\"model.keras\")), or load only its weights "
+                    + "into a jeras model if it is a Keras 3 .weights.h5 file (loadWeights)");
+        }
+        return KerasFile.load(file, compile);
+    }
+
+    /**
+     * Saves the weights, chosen by the file's suffix: {@code .weights.h5} as Keras's
+     * {@code save_weights} writes it (with the optimizer's state; needs {@code jeras-io}),
+     * {@code .safetensors} or {@code .npz}, with Keras-style names ({@code dense/kernel}). Atomic, as {@link #save}.
+     */
+    public void saveWeights(Path file) throws IOException {
+        String format = weightsFormat(file);
+        requireBuiltToSave();
+        beginInference();
+        try {
+            switch (format) {
+                case ".weights.h5" -> KerasFile.saveWeights(this, file);
+                case ".safetensors" -> WeightFiles.saveSafetensors(this, file);
+                default -> WeightFiles.saveNpz(this, file);
+            }
+        } finally {
+            endInference();
+        }
+    }
+
+    /**
+     * Loads weights saved by {@link #saveWeights} or by Keras into this model, which is built first
+     * if its input shape is declared. Every name and shape is checked before any weight changes. A
+     * {@code .weights.h5} also restores the optimizer's state when this model is compiled with the
+     * same kind of optimizer.
+     */
+    public void loadWeights(Path file) throws IOException {
+        String format = weightsFormat(file);
+        if (!isBuilt() && declaredInputShape() != null) {
+            buildFor(declaredInputShape());
+        }
+        if (!isBuilt()) {
+            throw new IllegalStateException("model " + name() + " is not built, so it has no weights to load into: give the first "
+                    + "layer an input shape (for example new Flatten(28, 28)) or call apply on a batch first");
+        }
+        switch (format) {
+            case ".weights.h5" -> {
+                beginTraining("loadWeights");
+                try {
+                    KerasFile.loadWeights(this, file);
+                } finally {
+                    endTraining();
+                }
+            }
+            case ".safetensors" -> WeightFiles.loadSafetensors(this, file);
+            default -> WeightFiles.loadNpz(this, file);
+        }
+    }
+
+    private static String weightsFormat(Path file) {
+        String name = file.getFileName().toString();
+        for (String suffix : new String[] {".weights.h5", ".safetensors", ".npz"}) {
+            if (name.endsWith(suffix)) {
+                return suffix;
+            }
+        }
+        throw new IllegalArgumentException("cannot tell the weights format of " + file + ": name it .weights.h5 (Keras), "
+                + ".safetensors or .npz");
+    }
+
+    private void requireBuiltToSave() {
+        if (!isBuilt()) {
+            throw new IllegalStateException("model " + name() + " has not been built, so it has no weights to save: call fit, apply "
+                    + "or summary first");
+        }
+    }
+
     /** Prints Keras's summary table to the model's output. */
     public void summary() {
         if (!isBuilt()) {
@@ -277,19 +397,22 @@ public final class Sequential extends Layer {
         out.flush();
     }
 
-    Loss loss() {
+    /** The loss given to {@code compile}, or null before it. */
+    public Loss loss() {
         return loss;
     }
 
-    Optimizer optimizer() {
+    /** The optimizer given to {@code compile} (Keras's {@code model.optimizer}), or null before it. */
+    public Optimizer optimizer() {
         return optimizer;
     }
 
-    List<Metric> metrics() {
+    /** The metrics given to {@code compile}. */
+    public List<Metric> metrics() {
         return metrics;
     }
 
-    private void buildFor(Shape sample) {
+    void buildFor(Shape sample) {
         build(sample, kernels() != null ? kernels() : Kernels.active(), new SplittableRandom(seed));
     }
 

@@ -15,6 +15,12 @@ public final class Softmax extends Layer {
     }
 
     @Override
+    public Softmax named(String name) {
+        super.named(name);
+        return this;
+    }
+
+    @Override
     protected Shape onBuild(Shape inputShape, RandomGenerator rng) {
         return inputShape;
     }

@@ -3,14 +3,14 @@ package dev.jeras.datasets;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
+
+import dev.jeras.internal.AtomicFiles;
 
 /** Bounded reads, gzip, SHA-256 and atomic writes for dataset files. */
 final class DataFiles {
@@ -85,23 +85,8 @@ final class DataFiles {
         }
     }
 
-    /**
-     * Writes {@code data} to {@code target} atomically: into a temporary file beside it, then one
-     * rename, so a reader sees the old file or the whole new one, never a part.
-     */
+    /** Writes {@code data} to {@code target} atomically (see {@link AtomicFiles}). */
     static void writeAtomically(Path target, byte[] data) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
-        try {
-            Files.write(tmp, data);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, data);
     }
 }

@@ -2,26 +2,20 @@ package dev.jeras.datasets;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import dev.jeras.UInt8Tensor;
+import dev.jeras.internal.Npy;
 
 /**
  * Reads NumPy {@code .npz} archives (a zip of {@code .npy} arrays), as Keras stores
  * {@code mnist.npz}. Only unsigned-byte arrays in C order are read.
  */
 final class Npz {
-
-    private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private Npz() {
     }
@@ -49,91 +43,21 @@ final class Npz {
         return arrays;
     }
 
-    /** Parses one {@code .npy} array (format versions 1 to 3). */
+    /** Parses one {@code .npy} array of unsigned bytes (format versions 1 to 3). */
     static UInt8Tensor parseNpy(byte[] npy, String source) {
-        if (npy.length < 10 || !startsWithMagic(npy)) {
-            throw corrupt(source, "it does not start with the .npy magic string \\x93NUMPY");
+        Npy.Array array;
+        try {
+            array = Npy.parse(npy, source);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException(e.getMessage());
         }
-        int major = npy[6] & 0xFF;
-        int headerLength;
-        int headerStart;
-        if (major == 1) {
-            headerLength = (npy[8] & 0xFF) | (npy[9] & 0xFF) << 8;
-            headerStart = 10;
-        } else if (major == 2 || major == 3) {
-            if (npy.length < 12) {
-                throw corrupt(source, "it ends inside its header");
-            }
-            headerLength = (npy[8] & 0xFF) | (npy[9] & 0xFF) << 8 | (npy[10] & 0xFF) << 16 | (npy[11] & 0xFF) << 24;
-            headerStart = 12;
-        } else {
-            throw corrupt(source, "its format version is " + major + "; jeras reads versions 1 to 3");
+        if (!array.dtype().equals(Npy.UINT8)) {
+            throw corrupt(source, "its dtype is '" + array.dtype() + "'; jeras reads uint8 arrays ('|u1')");
         }
-        if (headerLength < 0 || headerStart + (long) headerLength > npy.length) {
-            throw corrupt(source, "its header of " + headerLength + " bytes runs past the end of the " + npy.length + "-byte array");
-        }
-        String header = new String(npy, headerStart, headerLength, StandardCharsets.ISO_8859_1);
-        String descr = field(DESCR, header, "descr", source);
-        if (!descr.equals("|u1") && !descr.equals("<u1") && !descr.equals(">u1") && !descr.equals("u1")) {
-            throw corrupt(source, "its dtype is '" + descr + "'; jeras reads uint8 arrays ('|u1')");
-        }
-        if (field(FORTRAN, header, "fortran_order", source).equals("True")) {
-            throw corrupt(source, "it is stored in Fortran order; save it with numpy in C order");
-        }
-        int[] dims = dims(field(SHAPE, header, "shape", source), source);
-        long size = 1;
-        for (int d : dims) {
-            size *= d;
-        }
-        int dataStart = headerStart + headerLength;
-        long available = npy.length - dataStart;
-        if (size != available) {
-            throw corrupt(source, "its header declares shape " + java.util.Arrays.toString(dims) + " = " + size
-                    + " bytes, but it holds " + available + (size > available ? " (truncated)" : " (trailing bytes)"));
-        }
-        return UInt8Tensor.wrap(java.util.Arrays.copyOfRange(npy, dataStart, npy.length), dims);
-    }
-
-    private static boolean startsWithMagic(byte[] npy) {
-        for (int i = 0; i < NPY_MAGIC.length; i++) {
-            if (npy[i] != NPY_MAGIC[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String field(Pattern pattern, String header, String name, String source) {
-        Matcher m = pattern.matcher(header);
-        if (!m.find()) {
-            throw corrupt(source, "its header has no '" + name + "' entry: " + header.strip());
-        }
-        return m.group(1);
-    }
-
-    private static int[] dims(String tuple, String source) {
-        String[] parts = tuple.split(",");
-        int count = 0;
-        int[] dims = new int[parts.length];
-        for (String part : parts) {
-            String p = part.strip();
-            if (p.isEmpty()) {
-                continue;
-            }
-            try {
-                dims[count] = Integer.parseInt(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
-            } catch (NumberFormatException e) {
-                throw corrupt(source, "its shape (" + tuple + ") is not a tuple of integers");
-            }
-            if (dims[count] < 0) {
-                throw corrupt(source, "its shape (" + tuple + ") has a negative dimension");
-            }
-            count++;
-        }
-        if (count == 0) {
+        if (array.shape().length == 0) {
             throw corrupt(source, "it is a 0-dimensional array; jeras expects an array of samples");
         }
-        return java.util.Arrays.copyOf(dims, count);
+        return UInt8Tensor.wrap(Arrays.copyOfRange(npy, array.offset(), npy.length), array.shape());
     }
 
     private static DatasetException corrupt(String source, String why) {
