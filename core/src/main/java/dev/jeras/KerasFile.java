@@ -120,7 +120,7 @@ final class KerasFile {
             KerasConfig.Read read = KerasConfig.read(config, source, compile);
             byte[] h5 = entries.get(WEIGHTS);
             checkFits(read.weightValues(), h5.length, source + "!" + WEIGHTS);
-            Hdf5.Group tree = hdf5("read " + file).read(h5, source + "!" + WEIGHTS);
+            Hdf5.Group tree = readHdf5(hdf5("read " + file), h5, source + "!" + WEIGHTS);
             Sequential model = read.model();
             model.build(read.inputShape(), Kernels.active(), new SplittableRandom());
             if (read.compile() != null) {
@@ -216,10 +216,19 @@ final class KerasFile {
     static void loadWeights(Sequential model, Path file) throws IOException {
         String source = file.toString();
         Hdf5 hdf5 = hdf5("read " + file);
-        Hdf5.Group tree = hdf5.read(readBounded(file, MAX_WEIGHTS), source);
+        Hdf5.Group tree = readHdf5(hdf5, readBounded(file, MAX_WEIGHTS), source);
         try {
             KerasWeights.read(tree, model, true, source);
         } catch (IllegalArgumentException e) {
+            throw new ModelFileException(e.getMessage(), e);
+        }
+    }
+
+    /** The HDF5 tree; what the library cannot read is a bad file, not a failed read. */
+    private static Hdf5.Group readHdf5(Hdf5 hdf5, byte[] bytes, String source) throws ModelFileException {
+        try {
+            return hdf5.read(bytes, source);
+        } catch (IOException e) {
             throw new ModelFileException(e.getMessage(), e);
         }
     }

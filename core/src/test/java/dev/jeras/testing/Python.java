@@ -1,4 +1,4 @@
-package dev.jeras.io;
+package dev.jeras.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
