@@ -43,6 +43,18 @@ class GradientCheckTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
+    void denseWithoutBias(Kernels kernels) {
+        checkLayer(new Dense(4, Activation.RELU, false), Shape.of(6), 3, kernels, true);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void aUsersLayerMadeWithAddWeight(Kernels kernels) {
+        checkLayer(new CustomLayerTest.Scale(), Shape.of(5), 3, kernels, true);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
     void dropoutWithAFixedMask(Kernels kernels) {
         Dropout dropout = new Dropout(0.5);
         dropout.build(Shape.of(8), kernels, new SplittableRandom(1));
