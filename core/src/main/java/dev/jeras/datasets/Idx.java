@@ -18,7 +18,7 @@ import dev.jeras.UInt8Tensor;
  * (0x08 for unsigned bytes, the only type read here), the number of dimensions, each dimension as a
  * big-endian int, then the data in row-major order.
  */
-final class Idx {
+public final class Idx {
 
     static final int UNSIGNED_BYTE = 0x08;
 
@@ -46,6 +46,15 @@ final class Idx {
                     + " bytes of data, but the file holds " + available + (size > available ? " (truncated)" : " (trailing bytes)"));
         }
         return UInt8Tensor.wrap(Arrays.copyOfRange(content, header, content.length), dims);
+    }
+
+    /**
+     * Reads an IDX file of unsigned bytes, raw or gzip-compressed (such as MNIST's
+     * {@code t10k-images-idx3-ubyte.gz}); a truncated or corrupt file is a {@link DatasetException}
+     * that says what is wrong.
+     */
+    public static UInt8Tensor read(Path file) {
+        return read(file, null);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.jeras.examples;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,7 @@ public final class Quickstart {
               --batch-size N   samples per training step (default 32)
               --seed N         seed for weights, dropout and shuffling (default: random)
               --data DIR       read MNIST from DIR only (default: JERAS_DATA, the cache, or a download)
+              --save FILE      save the trained model as a Keras 3 .keras file (then: predict.jar FILE image.png)
               --help           print this message
             """;
 
@@ -41,13 +44,14 @@ public final class Quickstart {
     }
 
     /** Parsed command line. */
-    record Options(int epochs, int batchSize, Long seed, Path data) {
+    record Options(int epochs, int batchSize, Long seed, Path data, Path save) {
 
         static Options parse(String[] args) {
             int epochs = 5;
             int batchSize = 32;
             Long seed = null;
             Path data = null;
+            Path save = null;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
@@ -62,14 +66,18 @@ public final class Quickstart {
                     case "--batch-size" -> batchSize = positive(flag, value, false);
                     case "--seed" -> seed = number(flag, value);
                     case "--data" -> data = Path.of(value);
+                    case "--save" -> save = Path.of(value);
                     default -> throw new IllegalArgumentException("option " + flag + " is not known");
                 }
             }
-            return new Options(epochs, batchSize, seed, data);
+            if (save != null && !save.getFileName().toString().endsWith(".keras")) {
+                throw new IllegalArgumentException("--save needs a file name ending in .keras (Keras's model format), received " + save);
+            }
+            return new Options(epochs, batchSize, seed, data, save);
         }
 
         private static boolean isFlag(String s) {
-            return s.equals("--epochs") || s.equals("--batch-size") || s.equals("--seed") || s.equals("--data");
+            return s.equals("--epochs") || s.equals("--batch-size") || s.equals("--seed") || s.equals("--data") || s.equals("--save");
         }
 
         private static int positive(String flag, String value, boolean zeroAllowed) {
@@ -117,6 +125,9 @@ public final class Quickstart {
         }
         try {
             run(options);
+        } catch (IOException e) {
+            System.err.println("quickstart: cannot save the model: " + e.getMessage());
+            System.exit(1);
         } catch (DatasetException | IllegalStateException e) {
             // Data that cannot be found, or a forced -Djeras.kernels that cannot be honoured: the message says what to do.
             System.err.println("quickstart: " + e.getMessage());
@@ -124,7 +135,10 @@ public final class Quickstart {
         }
     }
 
-    static void run(Options options) {
+    static void run(Options options) throws IOException {
+        if (options.save() != null) {
+            checkWritable(options.save()); // before five epochs of training, not after
+        }
         // MNIST loads (mostly decompression) while the kernels are chosen (mostly loading libraries).
         CompletableFuture<Mnist.Data> loading = CompletableFuture.supplyAsync(
                 () -> options.data() != null ? Mnist.loadData(options.data()) : Mnist.loadData());
@@ -176,5 +190,20 @@ public final class Quickstart {
         System.out.println("\n8. Probabilities for the first five test images");
         Sequential probabilityModel = new Sequential(model, new Softmax());
         System.out.println(probabilityModel.apply(xTest.rows(0, 5)));
+
+        if (options.save() != null) {
+            System.out.println("\n9. Save the model");
+            model.save(options.save());
+            System.out.println("saved " + options.save() + " (" + Files.size(options.save()) + " bytes); classify an image with:");
+            System.out.println("java --add-modules jdk.incubator.vector -jar examples/target/predict.jar " + options.save() + " IMAGE.png");
+        }
+    }
+
+    /** Fails early when the model could not be saved where asked: an unwritable directory, or no .keras support. */
+    private static void checkWritable(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path probe = Files.createTempFile(dir, ".quickstart", ".probe");
+        Files.delete(probe);
     }
 }
