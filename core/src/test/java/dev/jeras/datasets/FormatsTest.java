@@ -150,7 +150,7 @@ class FormatsTest {
         assertThatThrownBy(() -> Npz.parse(TestFiles.zip(Map.of("readme.txt", new byte[3])), "e.npz"))
                 .hasMessageContaining("holds no .npy arrays");
         assertThatThrownBy(() -> Npz.parseNpy(TestFiles.npy(new byte[8], "<f4", false, 2), "f"))
-                .hasMessageContaining("dtype is '<f4'; jeras reads uint8");
+                .hasMessageContaining("dtype is 'float32'; jeras reads uint8");
         assertThatThrownBy(() -> Npz.parseNpy(TestFiles.npy(new byte[4], "|u1", true, 2, 2), "f"))
                 .hasMessageContaining("Fortran order");
         byte[] good = TestFiles.npy(new byte[6], "|u1", false, 2, 3);
