@@ -1,5 +1,7 @@
 package dev.jeras;
 
+import dev.jeras.layers.Dense;
+
 /** Checks class-index labels against the predictions they pair with, once, above the kernels. */
 final class Labels {
 

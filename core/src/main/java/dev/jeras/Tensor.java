@@ -59,9 +59,84 @@ public final class Tensor {
         return new Tensor(new float[shape.size()], 0, shape);
     }
 
-    /** Wraps {@code data} starting at {@code offset}, without copying; used for layer buffers. */
-    static Tensor wrap(float[] data, int offset, Shape shape) {
+    /**
+     * Wraps {@code data} from {@code offset}, without copying: for layers that keep their outputs in
+     * buffers. The tensor sees later changes to the array.
+     */
+    public static Tensor wrap(float[] data, int offset, Shape shape) {
+        if (offset < 0 || (long) offset + shape.size() > data.length) {
+            throw new IllegalArgumentException("an array of " + data.length + " cannot hold shape " + shape + " from offset " + offset);
+        }
         return new Tensor(data, offset, shape);
+    }
+
+    /** A tensor over a copy of the rows of {@code values} (all of the same length): shape (rows, columns). */
+    public static Tensor of(float[][] values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("a tensor needs at least one row");
+        }
+        int cols = values[0].length;
+        float[] flat = new float[Math.multiplyExact(values.length, cols)];
+        for (int r = 0; r < values.length; r++) {
+            if (values[r].length != cols) {
+                throw new IllegalArgumentException("row " + r + " has " + values[r].length + " values, row 0 has " + cols
+                        + "; every row needs the same length");
+            }
+            System.arraycopy(values[r], 0, flat, r * cols, cols);
+        }
+        return new Tensor(flat, 0, Shape.of(values.length, cols));
+    }
+
+    /** The elements as rows: a rank-2 tensor's rows, or any tensor's samples flattened. */
+    public float[][] toArray2D() {
+        int rows = rows();
+        int cols = rowSize();
+        float[][] out = new float[rows][cols];
+        float[] flat = toArray();
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(flat, r * cols, out[r], 0, cols);
+        }
+        return out;
+    }
+
+    /**
+     * The index of the largest value along {@code axis} (-1: the last), as NumPy's and Keras's
+     * {@code argmax}: the first index on a tie. {@code predict(x).argmax(-1)} gives class predictions.
+     */
+    public IntTensor argmax(int axis) {
+        int rank = shape.rank();
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException("axis " + axis + " is outside a tensor of rank " + rank);
+        }
+        int outer = 1;
+        for (int d = 0; d < a; d++) {
+            outer *= shape.dim(d);
+        }
+        int n = shape.dim(a);
+        int inner = shape.size() / Math.max(1, outer * n);
+        int[] result = new int[outer * inner];
+        int[] dims = new int[rank - 1];
+        for (int d = 0, k = 0; d < rank; d++) {
+            if (d != a) {
+                dims[k++] = shape.dim(d);
+            }
+        }
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int best = 0;
+                float max = element((o * n) * inner + i);
+                for (int j = 1; j < n; j++) {
+                    float v = element((o * n + j) * inner + i);
+                    if (v > max || (Float.isNaN(v) && !Float.isNaN(max))) {
+                        max = v;
+                        best = j;
+                    }
+                }
+                result[o * inner + i] = best;
+            }
+        }
+        return IntTensor.of(result, dims.length == 0 ? new int[] {1} : dims);
     }
 
     /** The shape, batch first. */
@@ -129,13 +204,13 @@ public final class Tensor {
         return bytes == null ? offset : 0;
     }
 
-    /** Whether the values live in a float array (rather than being computed from bytes when read). */
-    boolean isFloat() {
+    /** Whether the values live in a float array (rather than being computed from bytes when read, see {@link UInt8Tensor#div}). */
+    public boolean isFloat() {
         return bytes == null;
     }
 
     /** Elements per row (per sample): the size over the first dimension. */
-    int rowSize() {
+    public int rowSize() {
         return rows() == 0 ? 0 : size() / rows();
     }
 
@@ -143,7 +218,7 @@ public final class Tensor {
      * Copies rows {@code order[from + r]} (or {@code from + r} when order is null), r below
      * {@code count}, as floats into {@code dst} at {@code dstOff}: the gather of a batch.
      */
-    void gatherRows(Kernels kernels, int[] order, int from, int count, float[] dst, int dstOff) {
+    public void gatherRows(Kernels kernels, int[] order, int from, int count, float[] dst, int dstOff) {
         if (bytes == null) {
             kernels.gatherRows(data, offset, rowSize(), order, from, count, dst, dstOff);
         } else {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import dev.jeras.activations.Activation;
+import dev.jeras.layers.Dense;
+import dev.jeras.layers.Flatten;
+import dev.jeras.models.Sequential;
 
 class TensorTest {
 

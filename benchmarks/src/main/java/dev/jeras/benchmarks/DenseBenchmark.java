@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.jeras.Activation;
-import dev.jeras.Dense;
+import dev.jeras.activations.Activation;
+import dev.jeras.layers.Dense;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 

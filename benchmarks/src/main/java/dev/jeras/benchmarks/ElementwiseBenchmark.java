@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.jeras.kernels.Kernels;
+import dev.jeras.optimizers.Adam;
 
 /**
  * The element-wise passes of a quickstart step that the kernels split between threads, at batch 32

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.jeras.kernels.Kernels;
+import dev.jeras.Shape;
 
 /**
  * {@code C = A.B} at the shapes the quickstart runs (batch 32 and 256) and at squares, per kernels,

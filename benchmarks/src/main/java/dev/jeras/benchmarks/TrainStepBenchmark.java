@@ -14,14 +14,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.jeras.Activation;
-import dev.jeras.Adam;
-import dev.jeras.Dense;
-import dev.jeras.Dropout;
-import dev.jeras.Flatten;
-import dev.jeras.Metric;
-import dev.jeras.Sequential;
-import dev.jeras.SparseCategoricalCrossentropy;
+import dev.jeras.activations.Activation;
+import dev.jeras.optimizers.Adam;
+import dev.jeras.layers.Dense;
+import dev.jeras.layers.Dropout;
+import dev.jeras.layers.Flatten;
+import dev.jeras.metrics.Metric;
+import dev.jeras.models.Sequential;
+import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.Tensor;
 
 /**

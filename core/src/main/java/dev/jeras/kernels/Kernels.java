@@ -1,5 +1,8 @@
 package dev.jeras.kernels;
 
+import dev.jeras.optimizers.Adam;
+import dev.jeras.optimizers.SGD;
+
 /**
  * The compute seam: a BLAS-shaped GEMM and the element-wise operations a training step needs.
  *
@@ -91,6 +94,31 @@ public abstract class Kernels {
      */
     public abstract void adam(float[] w, float[] g, float[] m, float[] v, int n,
                               float lr, float beta1, float beta2, float epsilon);
+
+    /**
+     * Adam with {@code amsgrad}: as {@link #adam}, then {@code vHat = max(vHat, v)} and
+     * {@code w -= lr * m / (sqrt(vHat) + epsilon)}. No subnormals in m, v or vHat.
+     */
+    public abstract void adamAmsgrad(float[] w, float[] g, float[] m, float[] v, float[] vHat, int n,
+                                     float lr, float beta1, float beta2, float epsilon);
+
+    /**
+     * SGD with momentum, as Keras's: {@code m = m * momentum - g * lr}, then {@code w += m}, or with
+     * Nesterov {@code w += m * momentum - g * lr}. No subnormals in m.
+     */
+    public abstract void sgdMomentum(float[] w, float[] g, float[] m, int n, float lr, float momentum, boolean nesterov);
+
+    /**
+     * RMSprop, as Keras's: {@code v = rho v + (1 - rho) g^2}; centered ({@code average} not null):
+     * {@code a = rho a + (1 - rho) g} and the denominator {@code v - a^2 + epsilon}, else
+     * {@code v + epsilon}; {@code inc = lr g / sqrt(denominator)}; with {@code mom} not null,
+     * {@code mom = momentum mom + inc} and {@code w -= mom}, else {@code w -= inc}. No subnormals in state.
+     */
+    public abstract void rmsprop(float[] w, float[] g, float[] v, float[] mom, float[] average, int n,
+                                 float lr, float rho, float momentum, float epsilon);
+
+    /** Adagrad, as Keras's: {@code acc += g^2}, {@code w -= lr g / sqrt(acc + epsilon)}. No subnormals in acc. */
+    public abstract void adagrad(float[] w, float[] g, float[] acc, int n, float lr, float epsilon);
 
     /** {@code y[i] += alpha * x[i]} for n elements (plain SGD is {@code axpy(-lr, grad, w)}). */
     public abstract void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);

@@ -172,6 +172,55 @@ public final class ScalarKernels extends Kernels {
     }
 
     @Override
+    public void adamAmsgrad(float[] w, float[] g, float[] m, float[] v, float[] vHat, int n,
+                            float lr, float beta1, float beta2, float epsilon) {
+        for (int i = 0; i < n; i++) {
+            m[i] = flushSubnormal(m[i] + (g[i] - m[i]) * (1f - beta1));
+            v[i] = flushSubnormal(v[i] + (g[i] * g[i] - v[i]) * (1f - beta2));
+            vHat[i] = Math.max(vHat[i], v[i]);
+            w[i] -= lr * m[i] / ((float) Math.sqrt(vHat[i]) + epsilon);
+        }
+    }
+
+    @Override
+    public void sgdMomentum(float[] w, float[] g, float[] m, int n, float lr, float momentum, boolean nesterov) {
+        for (int i = 0; i < n; i++) {
+            m[i] = flushSubnormal(m[i] * momentum - g[i] * lr);
+            w[i] += nesterov ? m[i] * momentum - g[i] * lr : m[i];
+        }
+    }
+
+    @Override
+    public void rmsprop(float[] w, float[] g, float[] v, float[] mom, float[] average, int n,
+                        float lr, float rho, float momentum, float epsilon) {
+        for (int i = 0; i < n; i++) {
+            v[i] = flushSubnormal(rho * v[i] + (1f - rho) * (g[i] * g[i]));
+            float denominator;
+            if (average != null) {
+                average[i] = flushSubnormal(rho * average[i] + (1f - rho) * g[i]);
+                denominator = v[i] - average[i] * average[i] + epsilon;
+            } else {
+                denominator = v[i] + epsilon;
+            }
+            float increment = lr * g[i] / (float) Math.sqrt(denominator);
+            if (mom != null) {
+                mom[i] = flushSubnormal(momentum * mom[i] + increment);
+                w[i] -= mom[i];
+            } else {
+                w[i] -= increment;
+            }
+        }
+    }
+
+    @Override
+    public void adagrad(float[] w, float[] g, float[] acc, int n, float lr, float epsilon) {
+        for (int i = 0; i < n; i++) {
+            acc[i] = flushSubnormal(acc[i] + g[i] * g[i]);
+            w[i] -= lr * g[i] / (float) Math.sqrt(acc[i] + epsilon);
+        }
+    }
+
+    @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];

@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import dev.jeras.optimizers.Adam;
 
 /**
  * Kernels on the incubating Vector API, split over a few threads when an operation is large. This
@@ -608,6 +609,30 @@ public class SimdKernels extends Kernels {
             return;
         }
         SimdOps.adamRange(w, g, m, v, 0, n, lr, beta1, beta2, epsilon);
+    }
+
+    // The other optimizers' updates run whole on the calling thread: only Adam trains the quickstart.
+
+    @Override
+    public void adamAmsgrad(float[] w, float[] g, float[] m, float[] v, float[] vHat, int n,
+                            float lr, float beta1, float beta2, float epsilon) {
+        SimdOps.adamAmsgrad(w, g, m, v, vHat, n, lr, beta1, beta2, epsilon);
+    }
+
+    @Override
+    public void sgdMomentum(float[] w, float[] g, float[] m, int n, float lr, float momentum, boolean nesterov) {
+        SimdOps.sgdMomentum(w, g, m, n, lr, momentum, nesterov);
+    }
+
+    @Override
+    public void rmsprop(float[] w, float[] g, float[] v, float[] mom, float[] average, int n,
+                        float lr, float rho, float momentum, float epsilon) {
+        SimdOps.rmsprop(w, g, v, mom, average, n, lr, rho, momentum, epsilon);
+    }
+
+    @Override
+    public void adagrad(float[] w, float[] g, float[] acc, int n, float lr, float epsilon) {
+        SimdOps.adagrad(w, g, acc, n, lr, epsilon);
     }
 
     private final class AdamJob extends RangeJob {

@@ -10,6 +10,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import dev.jeras.layers.Dropout;
 
 /**
  * The element-wise loops of {@link SimdKernels} on the Vector API, each over a range so that a pass
@@ -200,6 +201,112 @@ final class SimdOps {
             v[i] = ScalarKernels.flushSubnormal(v[i] + (g[i] * g[i] - v[i]) * oneMinusBeta2);
             w[i] -= lr * m[i] / ((float) Math.sqrt(v[i]) + epsilon);
         }
+    }
+
+    /** Adam with amsgrad over [0, n), the arithmetic of {@code ScalarKernels.adamAmsgrad} lane by lane. */
+    static void adamAmsgrad(float[] w, float[] g, float[] m, float[] v, float[] vHat, int n,
+                            float lr, float beta1, float beta2, float epsilon) {
+        float oneMinusBeta1 = 1f - beta1;
+        float oneMinusBeta2 = 1f - beta2;
+        int i = 0;
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector mv = FloatVector.fromArray(SPECIES, m, i);
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, i);
+            mv = flush(gv.sub(mv).mul(oneMinusBeta1).add(mv));
+            vv = flush(gv.mul(gv).sub(vv).mul(oneMinusBeta2).add(vv));
+            FloatVector hv = FloatVector.fromArray(SPECIES, vHat, i).max(vv);
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+            hv.intoArray(vHat, i);
+            FloatVector.fromArray(SPECIES, w, i).sub(mv.mul(lr).div(hv.sqrt().add(epsilon))).intoArray(w, i);
+        }
+        for (; i < n; i++) {
+            m[i] = ScalarKernels.flushSubnormal(m[i] + (g[i] - m[i]) * oneMinusBeta1);
+            v[i] = ScalarKernels.flushSubnormal(v[i] + (g[i] * g[i] - v[i]) * oneMinusBeta2);
+            vHat[i] = Math.max(vHat[i], v[i]);
+            w[i] -= lr * m[i] / ((float) Math.sqrt(vHat[i]) + epsilon);
+        }
+    }
+
+    /** SGD with momentum over [0, n), the arithmetic of {@code ScalarKernels.sgdMomentum} lane by lane. */
+    static void sgdMomentum(float[] w, float[] g, float[] m, int n, float lr, float momentum, boolean nesterov) {
+        int i = 0;
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector gl = FloatVector.fromArray(SPECIES, g, i).mul(lr);
+            FloatVector mv = flush(FloatVector.fromArray(SPECIES, m, i).mul(momentum).sub(gl));
+            mv.intoArray(m, i);
+            FloatVector step = nesterov ? mv.mul(momentum).sub(gl) : mv;
+            FloatVector.fromArray(SPECIES, w, i).add(step).intoArray(w, i);
+        }
+        for (; i < n; i++) {
+            m[i] = ScalarKernels.flushSubnormal(m[i] * momentum - g[i] * lr);
+            w[i] += nesterov ? m[i] * momentum - g[i] * lr : m[i];
+        }
+    }
+
+    /** RMSprop over [0, n), the arithmetic of {@code ScalarKernels.rmsprop} lane by lane. */
+    static void rmsprop(float[] w, float[] g, float[] v, float[] mom, float[] average, int n,
+                        float lr, float rho, float momentum, float epsilon) {
+        float oneMinusRho = 1f - rho;
+        int i = 0;
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector vv = flush(FloatVector.fromArray(SPECIES, v, i).mul(rho).add(gv.mul(gv).mul(oneMinusRho)));
+            vv.intoArray(v, i);
+            FloatVector denominator;
+            if (average != null) {
+                FloatVector av = flush(FloatVector.fromArray(SPECIES, average, i).mul(rho).add(gv.mul(oneMinusRho)));
+                av.intoArray(average, i);
+                denominator = vv.sub(av.mul(av)).add(epsilon);
+            } else {
+                denominator = vv.add(epsilon);
+            }
+            FloatVector increment = gv.mul(lr).div(denominator.sqrt());
+            if (mom != null) {
+                FloatVector mv = flush(FloatVector.fromArray(SPECIES, mom, i).mul(momentum).add(increment));
+                mv.intoArray(mom, i);
+                increment = mv;
+            }
+            FloatVector.fromArray(SPECIES, w, i).sub(increment).intoArray(w, i);
+        }
+        for (; i < n; i++) {
+            v[i] = ScalarKernels.flushSubnormal(rho * v[i] + oneMinusRho * (g[i] * g[i]));
+            float denominator;
+            if (average != null) {
+                average[i] = ScalarKernels.flushSubnormal(rho * average[i] + oneMinusRho * g[i]);
+                denominator = v[i] - average[i] * average[i] + epsilon;
+            } else {
+                denominator = v[i] + epsilon;
+            }
+            float increment = lr * g[i] / (float) Math.sqrt(denominator);
+            if (mom != null) {
+                mom[i] = ScalarKernels.flushSubnormal(momentum * mom[i] + increment);
+                w[i] -= mom[i];
+            } else {
+                w[i] -= increment;
+            }
+        }
+    }
+
+    /** Adagrad over [0, n), the arithmetic of {@code ScalarKernels.adagrad} lane by lane. */
+    static void adagrad(float[] w, float[] g, float[] acc, int n, float lr, float epsilon) {
+        int i = 0;
+        for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector av = flush(FloatVector.fromArray(SPECIES, acc, i).add(gv.mul(gv)));
+            av.intoArray(acc, i);
+            FloatVector.fromArray(SPECIES, w, i).sub(gv.mul(lr).div(av.add(epsilon).sqrt())).intoArray(w, i);
+        }
+        for (; i < n; i++) {
+            acc[i] = ScalarKernels.flushSubnormal(acc[i] + g[i] * g[i]);
+            w[i] -= lr * g[i] / (float) Math.sqrt(acc[i] + epsilon);
+        }
+    }
+
+    /** Lanes smaller in magnitude than {@link Float#MIN_NORMAL} set to zero: no subnormals in state. */
+    private static FloatVector flush(FloatVector x) {
+        return x.blend(0f, x.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
 
     /**

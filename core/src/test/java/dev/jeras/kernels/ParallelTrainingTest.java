@@ -8,16 +8,16 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.Activation;
-import dev.jeras.Adam;
-import dev.jeras.Dense;
-import dev.jeras.Dropout;
-import dev.jeras.FitOptions;
-import dev.jeras.Flatten;
-import dev.jeras.Metric;
-import dev.jeras.Parameter;
-import dev.jeras.Sequential;
-import dev.jeras.SparseCategoricalCrossentropy;
+import dev.jeras.activations.Activation;
+import dev.jeras.optimizers.Adam;
+import dev.jeras.layers.Dense;
+import dev.jeras.layers.Dropout;
+import dev.jeras.models.FitOptions;
+import dev.jeras.layers.Flatten;
+import dev.jeras.metrics.Metric;
+import dev.jeras.layers.Parameter;
+import dev.jeras.models.Sequential;
+import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.Tensor;
 import dev.jeras.UInt8Tensor;
 

@@ -13,10 +13,10 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
-import dev.jeras.Layer;
-import dev.jeras.Sequential;
+import dev.jeras.layers.Layer;
+import dev.jeras.models.Sequential;
 import dev.jeras.Shape;
-import dev.jeras.Softmax;
+import dev.jeras.layers.Softmax;
 import dev.jeras.Tensor;
 import dev.jeras.datasets.DatasetException;
 import dev.jeras.datasets.Idx;

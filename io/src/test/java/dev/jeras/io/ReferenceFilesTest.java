@@ -5,7 +5,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.Sequential;
+import dev.jeras.models.Sequential;
 import dev.jeras.Tensor;
 import dev.jeras.datasets.NumPy;
 

@@ -3,6 +3,7 @@ package dev.jeras.blas;
 import java.lang.foreign.MemorySegment;
 
 import dev.jeras.kernels.SimdKernels;
+import dev.jeras.layers.Dense;
 
 /**
  * GEMM through OpenBLAS's {@code cblas_sgemm} where it pays; everything else from {@link SimdKernels}.

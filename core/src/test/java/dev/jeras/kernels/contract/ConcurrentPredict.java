@@ -11,13 +11,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.jeras.Activation;
-import dev.jeras.Adam;
-import dev.jeras.Dense;
-import dev.jeras.Dropout;
-import dev.jeras.Flatten;
-import dev.jeras.Sequential;
-import dev.jeras.SparseCategoricalCrossentropy;
+import dev.jeras.activations.Activation;
+import dev.jeras.optimizers.Adam;
+import dev.jeras.layers.Dense;
+import dev.jeras.layers.Dropout;
+import dev.jeras.layers.Flatten;
+import dev.jeras.models.Sequential;
+import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.Tensor;
 import dev.jeras.kernels.Kernels;
 

@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jeras.kernels.Kernels;
 import dev.jeras.kernels.ScalarKernels;
+import dev.jeras.layers.Dropout;
+import dev.jeras.optimizers.Adam;
 
 /**
  * The contract every {@link Kernels} implementation meets: each kernel against {@link ScalarKernels},

@@ -1,5 +1,0 @@
-package dev.jeras;
-
-/** What {@code evaluate} returns: the mean loss and the accuracy over all samples. */
-public record EvalResult(double loss, double accuracy) {
-}

@@ -1,0 +1,72 @@
+package dev.jeras.optimizers;
+
+import java.util.List;
+
+import dev.jeras.kernels.Kernels;
+import dev.jeras.layers.Parameter;
+import dev.jeras.optimizers.schedules.LearningRateSchedule;
+
+/**
+ * Keras's {@code Adagrad}: {@code acc += g^2}, {@code w -= lr g / sqrt(acc + epsilon)}, the
+ * accumulators starting at 0.1. Keras's defaults: learning rate 0.001, epsilon 1e-7.
+ */
+public final class Adagrad extends Optimizer {
+
+    private final double initialAccumulator;
+    private final double epsilon;
+    private float[][] accumulators;
+
+    /** Keras's defaults. */
+    public Adagrad() {
+        this(0.001);
+    }
+
+    /** The given learning rate, Keras's defaults otherwise. */
+    public Adagrad(double learningRate) {
+        this(learningRate, 0.1, 1e-7);
+    }
+
+    /** Every hyper-parameter given. */
+    public Adagrad(double learningRate, double initialAccumulatorValue, double epsilon) {
+        super(learningRate, "Adagrad");
+        if (!(initialAccumulatorValue >= 0) || !(epsilon > 0)) {
+            throw new IllegalArgumentException("Adagrad needs a non-negative initial accumulator and a positive epsilon, received "
+                    + initialAccumulatorValue + ", " + epsilon);
+        }
+        this.initialAccumulator = initialAccumulatorValue;
+        this.epsilon = epsilon;
+    }
+
+    /** A scheduled learning rate, Keras's defaults otherwise. */
+    public Adagrad(LearningRateSchedule schedule) {
+        super(schedule, "Adagrad");
+        this.initialAccumulator = 0.1;
+        this.epsilon = 1e-7;
+    }
+
+    public double initialAccumulatorValue() {
+        return initialAccumulator;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    public String kerasName() {
+        return "adagrad";
+    }
+
+    @Override
+    void createSlots(List<Parameter> parameters) {
+        accumulators = new float[parameters.size()][];
+        for (int i = 0; i < parameters.size(); i++) {
+            accumulators[i] = addSlot(parameters.get(i), (float) initialAccumulator);
+        }
+    }
+
+    @Override
+    void update(Kernels kernels, int i, Parameter p, float lr, long t) {
+        kernels.adagrad(p.value().array(), p.gradient().array(), accumulators[i], p.size(), lr, (float) epsilon);
+    }
+}
