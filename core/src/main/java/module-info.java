@@ -10,6 +10,17 @@ module dev.jeras.core {
     exports dev.jeras.datasets;
     exports dev.jeras.kernels;
     exports dev.jeras.hdf5;
+    exports dev.jeras.activations;
+    exports dev.jeras.callbacks;
+    exports dev.jeras.initializers;
+    exports dev.jeras.layers;
+    exports dev.jeras.losses;
+    exports dev.jeras.metrics;
+    exports dev.jeras.models;
+    exports dev.jeras.optimizers;
+    exports dev.jeras.optimizers.schedules;
+    exports dev.jeras.regularizers;
+    exports dev.jeras.saving;
 
     uses dev.jeras.kernels.KernelsProvider;
     uses dev.jeras.hdf5.Hdf5;

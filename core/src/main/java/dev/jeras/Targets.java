@@ -51,6 +51,26 @@ public final class Targets {
         }
     }
 
+    /** An empty batch buffer of class indices with room for {@code capacity} samples (see {@link #setLabels}). */
+    public static Targets sparse(int capacity) {
+        return new Targets(new int[capacity], null, 1, Shape.of(), 0);
+    }
+
+    /** Fills this class-index buffer with the first {@code count} of {@code source}; allocates nothing. */
+    public void setLabels(int[] source, int count) {
+        if (labels == null || labels.length < count || source.length < count) {
+            throw new IllegalArgumentException("cannot copy " + count + " labels from " + source.length + " into "
+                    + (labels == null ? "float targets" : "a buffer of " + labels.length));
+        }
+        System.arraycopy(source, 0, labels, 0, count);
+        rows = count;
+    }
+
+    /** How many samples this buffer holds at most. */
+    public int capacity() {
+        return labels != null ? labels.length : values.length / Math.max(1, width);
+    }
+
     /** An empty batch of the same kind, for {@link #gather}. */
     public Targets batchBuffer(int capacity) {
         return new Targets(labels == null ? null : new int[capacity], values == null ? null : new float[capacity * width],

@@ -12,7 +12,6 @@ import dev.jeras.layers.Dropout;
 import dev.jeras.models.EvalResult;
 import dev.jeras.models.FitOptions;
 import dev.jeras.layers.Flatten;
-import dev.jeras.metrics.Metric;
 import dev.jeras.models.Sequential;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.Tensor;
@@ -44,7 +43,7 @@ public final class FitRun {
         Tensor xTest = mnist.xTest().div(255f);
         Sequential model = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10))
                 .seed(seed);
-        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), Metric.ACCURACY);
+        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
         double[] times = new double[epochs];
         double fit = 0;
         for (int e = 0; e < epochs; e++) {

@@ -19,7 +19,6 @@ import dev.jeras.optimizers.Adam;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
-import dev.jeras.metrics.Metric;
 import dev.jeras.models.Sequential;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.Tensor;
@@ -49,7 +48,7 @@ public class TrainStepBenchmark {
     public void setup() {
         model = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10))
                 .useKernels(Bench.kernels(kernels)).seed(1);
-        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), Metric.ACCURACY);
+        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
         float[] pixels = Bench.random(32 * 28 * 28, 5);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = Math.abs(pixels[i]); // like MNIST scaled to [0, 1]

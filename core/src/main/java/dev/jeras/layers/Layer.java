@@ -42,7 +42,7 @@ public abstract class Layer {
     private static final int TRAINING = -1;
 
     private String name;
-    private final Shape declaredInputShape;
+    private Shape declaredInputShape;
     private Shape inputShape;
     /** Set last by {@link #build}: a thread that sees it sees the whole built layer. */
     private volatile Shape outputShape;
@@ -103,6 +103,14 @@ public abstract class Layer {
     /** The input shape given at construction (such as {@code Flatten(28, 28)}), or null. */
     public final Shape declaredInputShape() {
         return declaredInputShape;
+    }
+
+    /** Declares the input shape before the layer is built (a model given an {@code Input}). */
+    protected final void declareInputShape(Shape shape) {
+        if (isBuilt()) {
+            throw new IllegalStateException("layer " + name + " is already built for input " + inputShape.toBatchString());
+        }
+        this.declaredInputShape = shape;
     }
 
     /** The kernels this layer computes with; set by {@link #build} unless chosen before. */
@@ -221,8 +229,8 @@ public abstract class Layer {
         return List.copyOf(nonTrainableWeights);
     }
 
-    /** All weights: the trainable ones, then the others (Keras's {@code weights}). */
-    public final List<Parameter> weights() {
+    /** All weights: the trainable ones, then the others (Keras's {@code weights}); a model lists them layer by layer. */
+    public List<Parameter> weights() {
         List<Parameter> all = new ArrayList<>(trainableWeights());
         all.addAll(nonTrainableWeights());
         return all;
@@ -290,7 +298,7 @@ public abstract class Layer {
     }
 
     /** The number of trainable weight values. */
-    final long countTrainableParams() {
+    public final long countTrainableParams() {
         long n = 0;
         for (Parameter p : trainableWeights()) {
             n += p.size();

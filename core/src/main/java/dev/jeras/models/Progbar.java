@@ -30,6 +30,7 @@ final class Progbar {
     private final PrintStream out;
     private final LongSupplier clock;
     private final String[] names;
+    private boolean holdFinalLine;
     private final long start;
     private long afterFirstStep = -1;
     private long lastDraw;
@@ -46,27 +47,50 @@ final class Progbar {
         this.lastDraw = start - INTERVAL_NANOS;
     }
 
-    /** Records that {@code current} steps are done, with the running value of each metric. */
+    /**
+     * Leaves the final line to {@link #finish}, which can add values known only after the last
+     * step (the epoch's {@code val_} metrics), as Keras's {@code ProgbarLogger} does at the epoch's end.
+     */
+    Progbar holdFinalLine() {
+        holdFinalLine = true;
+        return this;
+    }
+
+    /** Records that {@code current} steps are done, with the running value of each metric (in the order of the names). */
     void update(int current, double[] values) {
         long now = clock.getAsLong();
         double perStep = secondsPerStep(current, now);
-        boolean last = current >= target;
-        if (verbose == 1 && (last || (dynamic && now - lastDraw >= INTERVAL_NANOS))) {
+        boolean last = current >= target && !holdFinalLine;
+        if (last) {
+            finalLine(current, perStep, now, names, values);
+        } else if (verbose == 1 && dynamic && now - lastDraw >= INTERVAL_NANOS) {
             lastDraw = now;
-            drawBar(current, perStep, last, now, values);
-        } else if (verbose == 2 && last) {
+            drawBar(current, perStep, false, now, names, values);
+        }
+    }
+
+    /** Prints the final line with these values (the epoch's logs, validation included). */
+    void finish(String[] names, double[] values) {
+        long now = clock.getAsLong();
+        finalLine(target, secondsPerStep(target, now), now, names, values);
+    }
+
+    private void finalLine(int current, double perStep, long now, String[] names, double[] values) {
+        if (verbose == 1) {
+            drawBar(current, perStep, true, now, names, values);
+        } else if (verbose == 2) {
             out.print(counter(current) + " - " + seconds(now - start) + " -" + perStepText(perStep)
-                    + metricsText(values, false) + "\n");
+                    + metricsText(names, values, false) + "\n");
             out.flush();
         }
     }
 
-    private void drawBar(int current, double perStep, boolean last, long now, double[] values) {
+    private void drawBar(int current, double perStep, boolean last, long now, String[] names, double[] values) {
         int done = (int) (WIDTH * ((double) current / target));
         String filled = "━".repeat(done);
         String rest = "━".repeat(WIDTH - done);
         String time = last ? seconds(now - start) : eta(perStep * (target - current));
-        String info = perStepText(perStep) + metricsText(values, true);
+        String info = perStepText(perStep) + metricsText(names, values, true);
         String plain = counter(current) + " " + filled + rest + " " + time + info;
         if (!dynamic) {
             out.print(plain + "\n");
@@ -111,7 +135,7 @@ final class Progbar {
         return String.format(Locale.ROOT, "%" + digits + "d/%d", current, target);
     }
 
-    private String metricsText(double[] values, boolean absolute) {
+    private static String metricsText(String[] names, double[] values, boolean absolute) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < names.length; i++) {
             double v = values[i];

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -16,11 +16,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 import dev.jeras.kernels.Kernels;
-import dev.jeras.Labels;
+import dev.jeras.IntTensor;
+import dev.jeras.Targets;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.UInt8Tensor;
-import dev.jeras.layers.Flatten;
+import dev.jeras.callbacks.Callback;
+import dev.jeras.callbacks.History;
+import dev.jeras.layers.Input;
 import dev.jeras.layers.Layer;
 import dev.jeras.layers.Parameter;
 import dev.jeras.layers.Softmax;
@@ -42,56 +45,80 @@ import dev.jeras.saving.WeightFiles;
  */
 public final class Sequential extends Layer {
 
-    private final List<Layer> layers;
+    private final List<Layer> layers = new ArrayList<>();
     private long seed = ThreadLocalRandom.current().nextLong();
     private SplittableRandom rng;
     private List<Parameter> trainable = List.of();
     private List<Parameter> nonTrainable = List.of();
+    private List<Parameter> all = List.of();
     /** This model and every layer in it, nested models' layers included: what a call holds (see {@link Layer}). */
-    private final List<Layer> family;
+    private List<Layer> family = List.of(this);
     /** Index of the first layer with parameters; layers before it need no backward pass. */
     private int firstTrainable;
     private Optimizer optimizer;
     private Loss loss;
     private List<Metric> metrics = List.of();
     private PrintStream out = System.out;
-    private final TrainingLoop loop = new TrainingLoop(this);
+    private volatile boolean stopTraining;
+    private TrainingLoop loop;
 
-    /** A model of the given layers, applied in order. */
+    /**
+     * A model of the given layers, applied in order; an {@link Input} first declares the shape of
+     * the samples. More layers can be {@link #add}ed until the model is built.
+     */
     public Sequential(Layer... layers) {
-        this(layers.length > 0 && layers[0] != null ? layers[0].declaredInputShape() : null, layers);
+        super("sequential", null);
+        for (Layer layer : layers) {
+            add(layer);
+        }
     }
 
     /** A model of the given layers for samples of {@code inputShape} (Keras's {@code InputLayer}; null: learnt from the first batch). */
-    Sequential(Shape inputShape, Layer... layers) {
-        super("sequential", inputShape);
-        if (layers.length == 0) {
-            throw new IllegalArgumentException("a Sequential model needs at least one layer");
+    public Sequential(Shape inputShape, Layer... layers) {
+        this(layers);
+        if (inputShape != null) {
+            declareInputShape(inputShape);
         }
-        Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<String> names = new HashSet<>();
-        for (Layer layer : layers) {
-            if (layer == null) {
-                throw new IllegalArgumentException("Sequential received a null layer: " + Arrays.toString(layers));
+    }
+
+    /**
+     * Appends a layer, as Keras's {@code model.add}; an {@link Input} may only come first and
+     * declares the input shape. Only before the model is built.
+     */
+    public Sequential add(Layer layer) {
+        if (layer == null) {
+            throw new IllegalArgumentException("Sequential received a null layer");
+        }
+        if (isBuilt()) {
+            throw new IllegalStateException("model " + name() + " is already built; add layers before its first use");
+        }
+        if (layer instanceof Input input) {
+            if (!layers.isEmpty() || declaredInputShape() != null) {
+                throw new IllegalArgumentException("an Input may only come first in a Sequential model");
             }
-            if (!seen.add(layer)) {
+            declareInputShape(input.shape());
+            return this;
+        }
+        for (Layer l : layers) {
+            if (l == layer) {
                 throw new IllegalArgumentException("layer " + layer.name() + " appears twice in the model; create a new layer for each position");
             }
-            if (!names.add(layer.name())) {
+            if (l.name().equals(layer.name())) {
                 throw new IllegalArgumentException("two layers are named '" + layer.name() + "'; layer names in a model must be unique");
             }
         }
-        this.layers = List.of(layers);
-        List<Layer> all = new ArrayList<>();
-        all.add(this);
-        for (Layer layer : layers) {
-            all.addAll(layer.family());
+        if (layers.isEmpty() && declaredInputShape() == null && layer.declaredInputShape() != null) {
+            declareInputShape(layer.declaredInputShape());
         }
-        this.family = List.copyOf(all);
+        layers.add(layer);
+        List<Layer> members = new ArrayList<>(family);
+        members.addAll(layer.family());
+        family = List.copyOf(members);
+        return this;
     }
 
     @Override
-    List<Layer> family() {
+    public List<Layer> family() {
         return family;
     }
 
@@ -116,15 +143,37 @@ public final class Sequential extends Layer {
         return this;
     }
 
-    /** Prints summaries and progress to {@code out} instead of {@link System#out}. */
+    /** Prints summaries, progress and callbacks' messages to {@code out} instead of {@link System#out}. */
     public Sequential output(PrintStream out) {
         this.out = out;
         return this;
     }
 
+    /** Where the model prints. */
+    public PrintStream output() {
+        return out;
+    }
+
     /** The layers, in order. */
     public List<Layer> layers() {
-        return layers;
+        return Collections.unmodifiableList(layers);
+    }
+
+    /** Chooses the optimizer and the loss for {@code fit} and {@code evaluate}, with no metrics. */
+    public void compile(Optimizer optimizer, Loss loss) {
+        compile(optimizer, loss, new Metric[0]);
+    }
+
+    /**
+     * Chooses the optimizer, the loss and the metrics by Keras's names, as
+     * {@code compile(optimizer, loss, metrics=["accuracy"])}; see {@link Metric#get}.
+     */
+    public void compile(Optimizer optimizer, Loss loss, String... metrics) {
+        Metric[] resolved = new Metric[metrics.length];
+        for (int i = 0; i < metrics.length; i++) {
+            resolved[i] = Metric.get(metrics[i]);
+        }
+        compile(optimizer, loss, resolved);
     }
 
     /** Chooses the optimizer, the loss and the metrics for {@code fit} and {@code evaluate}. */
@@ -132,10 +181,20 @@ public final class Sequential extends Layer {
         if (optimizer == null || loss == null) {
             throw new IllegalArgumentException("compile needs an optimizer and a loss, received optimizer=" + optimizer + ", loss=" + loss);
         }
+        Set<String> names = new HashSet<>(Set.of("loss"));
+        for (Metric m : metrics) {
+            if (m == null || !names.add(m.name())) {
+                throw new IllegalArgumentException("metric names must be unique and not 'loss', received " + Arrays.toString(metrics));
+            }
+        }
         this.optimizer = optimizer;
         this.loss = loss;
         this.metrics = List.of(metrics);
+        this.loop = null;
     }
+
+    // ---------------------------------------------------------------------------------------------
+    // Training
 
     /** Trains for {@code epochs} epochs with Keras's defaults (batch 32, shuffled, progress bar). */
     public History fit(Tensor x, UInt8Tensor y, int epochs) {
@@ -144,34 +203,162 @@ public final class Sequential extends Layer {
 
     /** Trains on {@code x} (samples first) against class labels {@code y}, printing Keras's progress. */
     public History fit(Tensor x, UInt8Tensor y, FitOptions options) {
-        int[] labels = prepare(x, y, "fit");
+        return fit(x, Targets.of(y), options);
+    }
+
+    /** Trains on {@code x} against class labels {@code y} (any number of classes). */
+    public History fit(Tensor x, IntTensor y, FitOptions options) {
+        return fit(x, Targets.of(y), options);
+    }
+
+    /** Trains on {@code x} against float targets {@code y}: one-hot rows, 0/1 values, or numbers to regress. */
+    public History fit(Tensor x, Tensor y, FitOptions options) {
+        return fit(x, Targets.of(y), options);
+    }
+
+    /**
+     * Trains on {@code x} against {@code y} as Keras's {@code fit}: epochs {@code initialEpoch} to
+     * {@code epochs - 1} in shuffled batches, with validation and callbacks as the options say;
+     * returns the {@link History} of each epoch's logs.
+     */
+    public History fit(Tensor x, Targets y, FitOptions options) {
+        prepare(x, y, "fit");
+        float[] weights = options.sampleWeightArray();
+        if (weights != null && weights.length != x.rows()) {
+            throw new IllegalArgumentException("expected one sample weight per sample: " + x.rows() + " samples, received "
+                    + weights.length + " weights");
+        }
+        Tensor trainX = x;
+        Targets trainY = y;
+        Tensor valX = options.validationX();
+        Targets valY = options.validationY();
+        float[] valWeights = null;
+        if (options.validationSplit() > 0) {
+            // Keras takes the last fraction, before shuffling: split_at = floor(n * (1 - split)).
+            int splitAt = (int) Math.floor(x.rows() * (1 - options.validationSplit()));
+            if (splitAt == 0 || splitAt == x.rows()) {
+                throw new IllegalArgumentException("validationSplit " + options.validationSplit() + " of " + x.rows()
+                        + " samples leaves " + (splitAt == 0 ? "no training" : "no validation") + " samples; use more data or another split");
+            }
+            trainX = x.rows(0, splitAt);
+            trainY = y.rows(0, splitAt);
+            valX = x.rows(splitAt, x.rows());
+            valY = y.rows(splitAt, x.rows());
+            if (weights != null) {
+                valWeights = Arrays.copyOfRange(weights, splitAt, x.rows());
+                weights = Arrays.copyOf(weights, splitAt);
+            }
+        }
+        if (valX != null) {
+            prepare(valX, valY, "validation");
+        }
+        if (options.classWeight() != null) {
+            weights = classWeights(trainY, options.classWeight());
+        }
         beginTraining("fit");
         try {
-            return train(x, labels, options);
+            return train(trainX, trainY, weights, valX, valY, valWeights, options);
         } finally {
             endTraining();
         }
     }
 
-    private History train(Tensor x, int[] labels, FitOptions options) {
+    private History train(Tensor x, Targets y, float[] weights, Tensor valX, Targets valY, float[] valWeights, FitOptions options) {
         int n = x.rows();
         int[] order = identity(n);
         RandomGenerator shuffler = options.seed() != null ? new SplittableRandom(options.seed()) : rng.split();
-        int steps = (n + options.batchSize() - 1) / options.batchSize();
-        List<Double> losses = new ArrayList<>();
-        List<Double> accuracies = new ArrayList<>();
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-            if (options.verbose() > 0) {
-                out.println("Epoch " + epoch + "/" + options.epochs());
+        int batchSize = Math.min(options.batchSize(), n);
+        int steps = (n + batchSize - 1) / batchSize;
+        TrainingLoop training = loop();
+        TrainingLoop validation = valX != null ? new TrainingLoop(this) : null;
+        History history = new History();
+        List<Callback> callbacks = new ArrayList<>(options.callbacks());
+        List<Callback> batchCallbacks = List.copyOf(callbacks); // History needs no batch hooks
+        callbacks.add(history);
+        for (Callback c : callbacks) {
+            c.setModel(this);
+        }
+        stopTraining = false;
+        Map<String, Double> epochLogs = Map.of();
+        for (Callback c : callbacks) {
+            c.onTrainBegin(Map.of());
+        }
+        for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
+            if (options.verbose() > 0 && options.epochs() > 1) {
+                out.println("Epoch " + (epoch + 1) + "/" + options.epochs()); // Keras prints no header for a single epoch
+            }
+            for (Callback c : callbacks) {
+                c.onEpochBegin(epoch, Map.of());
             }
             if (options.shuffle()) {
                 shuffle(order, shuffler);
             }
-            EvalResult r = loop.run(x, labels, order, options.batchSize(), true, progbar(steps, options.verbose()));
-            losses.add(r.loss());
-            accuracies.add(r.accuracy());
+            Progbar progress = progbar(steps, options.verbose(), training.names);
+            if (progress != null && valX != null) {
+                progress.holdFinalLine();
+            }
+            training.run(x, y, weights, options.shuffle() ? order : null, batchSize, true, progress, batchCallbacks);
+            Map<String, Double> logs = ((Logs) training.logs()).snapshot();
+            if (validation != null) {
+                validation.run(valX, valY, valWeights, null, batchSize, false, null, List.of());
+                for (int i = 0; i < validation.names.length; i++) {
+                    logs.put("val_" + validation.names[i], validation.values[i]);
+                }
+                if (progress != null) {
+                    progress.finish(logs.keySet().toArray(String[]::new), logs.values().stream().mapToDouble(Double::doubleValue).toArray());
+                }
+            }
+            epochLogs = Collections.unmodifiableMap(logs);
+            for (Callback c : callbacks) {
+                c.onEpochEnd(epoch, epochLogs);
+            }
+            if (stopTraining) {
+                break;
+            }
         }
-        return new History(losses, accuracies);
+        for (Callback c : callbacks) {
+            c.onTrainEnd(epochLogs);
+        }
+        return history;
+    }
+
+    /** Keras's {@code class_weight}: each sample weighs its class's weight (the argmax of one-hot targets); missing classes weigh 1. */
+    private static float[] classWeights(Targets y, Map<Integer, Double> classWeight) {
+        float[] w = new float[y.rows()];
+        for (int r = 0; r < y.rows(); r++) {
+            int label;
+            if (y.isSparse()) {
+                label = y.label(r);
+            } else if (y.width() == 1) {
+                label = Math.round(y.value(r, 0));
+            } else {
+                label = 0;
+                for (int j = 1; j < y.width(); j++) {
+                    if (y.value(r, j) > y.value(r, label)) {
+                        label = j;
+                    }
+                }
+            }
+            w[r] = classWeight.getOrDefault(label, 1.0).floatValue();
+        }
+        return w;
+    }
+
+    /** Asks {@code fit} to stop after the current batch, as Keras's {@code model.stop_training = True}; callbacks set it. */
+    public void stopTraining(boolean stop) {
+        this.stopTraining = stop;
+    }
+
+    /** Whether a callback asked {@code fit} to stop. */
+    public boolean stopTraining() {
+        return stopTraining;
+    }
+
+    private TrainingLoop loop() {
+        if (loop == null) {
+            loop = new TrainingLoop(this);
+        }
+        return loop;
     }
 
     /**
@@ -181,36 +368,68 @@ public final class Sequential extends Layer {
      * the benchmarks) can call it per step.
      */
     public float trainOnBatch(Tensor x, int[] labels) {
-        int classes = prepareBatch(x, "trainOnBatch");
-        if (labels.length < x.rows()) {
+        prepareBatch(x, "trainOnBatch");
+        if (labels.length != x.rows()) {
             throw new IllegalArgumentException("expected one label per sample: " + x.rows() + " samples, received "
                     + labels.length + " labels");
         }
-        Labels.checkRange(labels, x.rows(), classes);
         beginTraining("trainOnBatch");
         try {
-            return (float) (loop.step(x, labels, true) / x.rows());
+            TrainingLoop l = loop();
+            Targets yb = l.labelBuffer(x.rows());
+            yb.setLabels(labels, x.rows());
+            loss.check(yb, outputShape());
+            return (float) (l.step(x, yb, null, true) / x.rows());
         } finally {
             endTraining();
         }
     }
+
+    // ---------------------------------------------------------------------------------------------
+    // Inference
 
     /** Evaluates with a progress bar (verbose 1). */
     public EvalResult evaluate(Tensor x, UInt8Tensor y) {
         return evaluate(x, y, 1);
     }
 
-    /** Returns the mean loss and the accuracy on {@code x}, {@code y} in batches of 32; verbose as in {@code fit}. */
+    /** Returns the mean loss and the metrics on {@code x}, {@code y} in batches of 32; verbose as in {@code fit}. */
     public EvalResult evaluate(Tensor x, UInt8Tensor y, int verbose) {
+        return evaluate(x, Targets.of(y), DEFAULT_BATCH_SIZE, verbose);
+    }
+
+    /** Evaluates against class labels in batches of {@code batchSize}. */
+    public EvalResult evaluate(Tensor x, UInt8Tensor y, int batchSize, int verbose) {
+        return evaluate(x, Targets.of(y), batchSize, verbose);
+    }
+
+    /** Evaluates against class labels in batches of {@code batchSize}. */
+    public EvalResult evaluate(Tensor x, IntTensor y, int batchSize, int verbose) {
+        return evaluate(x, Targets.of(y), batchSize, verbose);
+    }
+
+    /** Evaluates against float targets in batches of {@code batchSize}. */
+    public EvalResult evaluate(Tensor x, Tensor y, int batchSize, int verbose) {
+        return evaluate(x, Targets.of(y), batchSize, verbose);
+    }
+
+    /** Returns the mean loss and each metric on {@code x} against {@code y}, as Keras's {@code evaluate}. */
+    public EvalResult evaluate(Tensor x, Targets y, int batchSize, int verbose) {
         if (verbose < 0 || verbose > 2) {
             throw new IllegalArgumentException("verbose must be 0, 1 or 2, received " + verbose);
         }
-        int[] labels = prepare(x, y, "evaluate");
-        int steps = (x.rows() + INFERENCE_BATCH - 1) / INFERENCE_BATCH;
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, received " + batchSize);
+        }
+        prepare(x, y, "evaluate");
+        int size = Math.min(batchSize, x.rows());
+        int steps = (x.rows() + size - 1) / size;
         beginInference();
         try {
             // A loop of its own: evaluations on several threads share nothing.
-            return new TrainingLoop(this).run(x, labels, null, INFERENCE_BATCH, false, progbar(steps, verbose));
+            TrainingLoop evaluation = new TrainingLoop(this);
+            evaluation.run(x, y, null, null, size, false, progbar(steps, verbose, evaluation.names), List.of());
+            return new EvalResult(evaluation.names, evaluation.values);
         } finally {
             endInference();
         }
@@ -224,6 +443,17 @@ public final class Sequential extends Layer {
         return apply(x);
     }
 
+    /**
+     * The model's outputs for {@code x} as a new tensor. The batch size only bounds the memory of a
+     * step: the outputs are the same for every batch size.
+     */
+    public Tensor predict(Tensor x, int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, received " + batchSize);
+        }
+        return apply(x);
+    }
+
     @Override
     public Tensor apply(Tensor x) {
         if (!isBuilt() && x.shape().rank() >= 2) {
@@ -234,10 +464,14 @@ public final class Sequential extends Layer {
 
     @Override
     protected Shape onBuild(Shape inputShape, RandomGenerator rng) {
+        if (layers.isEmpty()) {
+            throw new IllegalStateException("model " + name() + " has no layers; add at least one before using it");
+        }
         this.rng = rng instanceof SplittableRandom s ? s.split() : new SplittableRandom(rng.nextLong());
         Shape shape = inputShape;
-        List<Parameter> all = new ArrayList<>();
+        List<Parameter> trained = new ArrayList<>();
         List<Parameter> fixed = new ArrayList<>();
+        List<Parameter> every = new ArrayList<>();
         firstTrainable = layers.size();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
@@ -246,11 +480,13 @@ public final class Sequential extends Layer {
             if (!layer.trainableWeights().isEmpty() && firstTrainable == layers.size()) {
                 firstTrainable = i;
             }
-            all.addAll(layer.trainableWeights());
+            trained.addAll(layer.trainableWeights());
             fixed.addAll(layer.nonTrainableWeights());
+            every.addAll(layer.weights());
         }
-        trainable = List.copyOf(all);
+        trainable = List.copyOf(trained);
         nonTrainable = List.copyOf(fixed);
+        all = List.copyOf(every);
         return shape;
     }
 
@@ -277,6 +513,12 @@ public final class Sequential extends Layer {
     @Override
     public List<Parameter> trainableWeights() {
         return trainable;
+    }
+
+    /** Every layer's weights, layer by layer, each layer's trainable ones first (Keras's {@code weights} and {@code get_weights} order). */
+    @Override
+    public List<Parameter> weights() {
+        return all;
     }
 
     /** Every layer's non-trainable weights, layer by layer (Keras's {@code non_trainable_weights}). */
@@ -430,18 +672,18 @@ public final class Sequential extends Layer {
         build(sample, kernels() != null ? kernels() : Kernels.active(), new SplittableRandom(seed));
     }
 
-    /** Validates data for fit or evaluate, builds the model if needed, and returns the labels as ints. */
-    private int[] prepare(Tensor x, UInt8Tensor y, String caller) {
-        int classes = prepareBatch(x, caller);
-        return Labels.of(y, x.rows(), classes, "the model's output " + outputShape().toBatchString());
+    /** Validates data for fit or evaluate and builds the model if needed. */
+    private void prepare(Tensor x, Targets y, String caller) {
+        prepareBatch(x, caller);
+        if (y.rows() != x.rows()) {
+            throw new IllegalArgumentException(caller + ": expected one target per sample: " + x.rows() + " samples, received "
+                    + y.rows() + " targets");
+        }
+        loss.check(y, outputShape());
     }
 
-    /**
-     * Checks that the model is compiled and {@code x} is a non-empty batch it accepts, building the
-     * model on first use; returns the number of classes, or -1 when the output is not (batch, classes).
-     * Allocates only to fail, or to build.
-     */
-    private int prepareBatch(Tensor x, String caller) {
+    /** Checks that the model is compiled and {@code x} is a non-empty batch it accepts, building the model on first use. */
+    private void prepareBatch(Tensor x, String caller) {
         requireCompiled(caller);
         if (x.shape().rank() < 2 || x.rows() == 0) {
             throw new IllegalArgumentException(caller + " needs a non-empty batch of samples (samples first), received shape " + x.shape());
@@ -450,8 +692,6 @@ public final class Sequential extends Layer {
             buildFor(x.shape().withoutBatch());
         }
         checkInput(x);
-        Shape output = outputShape();
-        return output.rank() == 1 ? output.dim(0) : -1;
     }
 
     private void requireCompiled(String caller) {
@@ -460,17 +700,12 @@ public final class Sequential extends Layer {
         }
     }
 
-    private Progbar progbar(int steps, int verbose) {
+    private Progbar progbar(int steps, int verbose, String[] names) {
         if (verbose == 0) {
             return null;
         }
         boolean terminal = out == System.out && System.console() != null && System.console().isTerminal();
-        List<String> names = new ArrayList<>();
-        for (Metric m : metrics) {
-            names.add(m.kerasName());
-        }
-        names.add("loss");
-        return new Progbar(steps, verbose, terminal, out, System::nanoTime, names.toArray(String[]::new));
+        return new Progbar(steps, verbose, terminal, out, System::nanoTime, names);
     }
 
     private static int[] identity(int n) {
@@ -492,7 +727,7 @@ public final class Sequential extends Layer {
     }
 
     @Override
-    String typeName() {
+    public String typeName() {
         return "Sequential";
     }
 

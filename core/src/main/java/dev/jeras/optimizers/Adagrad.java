@@ -29,19 +29,29 @@ public final class Adagrad extends Optimizer {
     /** Every hyper-parameter given. */
     public Adagrad(double learningRate, double initialAccumulatorValue, double epsilon) {
         super(learningRate, "Adagrad");
-        if (!(initialAccumulatorValue >= 0) || !(epsilon > 0)) {
-            throw new IllegalArgumentException("Adagrad needs a non-negative initial accumulator and a positive epsilon, received "
-                    + initialAccumulatorValue + ", " + epsilon);
-        }
         this.initialAccumulator = initialAccumulatorValue;
         this.epsilon = epsilon;
+        check();
     }
 
     /** A scheduled learning rate, Keras's defaults otherwise. */
     public Adagrad(LearningRateSchedule schedule) {
+        this(schedule, 0.1, 1e-7);
+    }
+
+    /** A scheduled learning rate with the other hyper-parameters given. */
+    public Adagrad(LearningRateSchedule schedule, double initialAccumulatorValue, double epsilon) {
         super(schedule, "Adagrad");
-        this.initialAccumulator = 0.1;
-        this.epsilon = 1e-7;
+        this.initialAccumulator = initialAccumulatorValue;
+        this.epsilon = epsilon;
+        check();
+    }
+
+    private void check() {
+        if (!(initialAccumulator >= 0) || !(epsilon > 0)) {
+            throw new IllegalArgumentException("Adagrad needs a non-negative initial accumulator and a positive epsilon, received "
+                    + initialAccumulator + ", " + epsilon);
+        }
     }
 
     public double initialAccumulatorValue() {

@@ -25,6 +25,18 @@ public final class AdamW extends Adam {
         weightDecay(weightDecay);
     }
 
+    /** Every hyper-parameter given. */
+    public AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon, boolean amsgrad) {
+        super(learningRate, beta1, beta2, epsilon, amsgrad);
+        weightDecay(weightDecay);
+    }
+
+    /** A scheduled learning rate with every other hyper-parameter given. */
+    public AdamW(LearningRateSchedule schedule, double weightDecay, double beta1, double beta2, double epsilon, boolean amsgrad) {
+        super(schedule, beta1, beta2, epsilon, amsgrad);
+        weightDecay(weightDecay);
+    }
+
     @Override
     public String kerasName() {
         return "adamw";

@@ -231,6 +231,11 @@ public abstract sealed class Optimizer permits SGD, RMSprop, Adam, Adagrad {
     // ---------------------------------------------------------------------------------------------
     // State
 
+    /** Whether the optimizer has bound to a model's weights and created its state. */
+    public final boolean isBuilt() {
+        return bound != null;
+    }
+
     /** Number of steps applied so far (Keras's {@code iterations}). */
     public final long iterations() {
         return iterations;

@@ -43,11 +43,17 @@ public final class RMSprop extends Optimizer {
 
     /** A scheduled learning rate, Keras's defaults otherwise. */
     public RMSprop(LearningRateSchedule schedule) {
+        this(schedule, 0.9, 0, 1e-7, false);
+    }
+
+    /** A scheduled learning rate with every other hyper-parameter given. */
+    public RMSprop(LearningRateSchedule schedule, double rho, double momentum, double epsilon, boolean centered) {
         super(schedule, "RMSprop");
-        this.rho = 0.9;
-        this.momentum = 0;
-        this.epsilon = 1e-7;
-        this.centered = false;
+        this.rho = rho;
+        this.momentum = momentum;
+        this.epsilon = epsilon;
+        this.centered = centered;
+        check();
     }
 
     private void check() {

@@ -9,18 +9,34 @@ import dev.jeras.internal.Json;
 import dev.jeras.Shape;
 import dev.jeras.activations.Activation;
 import dev.jeras.initializers.Initializer;
+import dev.jeras.layers.ActivationLayer;
+import dev.jeras.layers.BatchNormalization;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
 import dev.jeras.layers.Layer;
+import dev.jeras.layers.Rescaling;
 import dev.jeras.layers.Softmax;
+import dev.jeras.losses.BinaryCrossentropy;
+import dev.jeras.losses.CategoricalCrossentropy;
+import dev.jeras.losses.Huber;
 import dev.jeras.losses.Loss;
+import dev.jeras.losses.MeanAbsoluteError;
+import dev.jeras.losses.MeanSquaredError;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.metrics.Metric;
 import dev.jeras.models.Sequential;
+import dev.jeras.optimizers.Adagrad;
 import dev.jeras.optimizers.Adam;
+import dev.jeras.optimizers.AdamW;
 import dev.jeras.optimizers.Optimizer;
+import dev.jeras.optimizers.RMSprop;
 import dev.jeras.optimizers.SGD;
+import dev.jeras.optimizers.schedules.CosineDecay;
+import dev.jeras.optimizers.schedules.ExponentialDecay;
+import dev.jeras.optimizers.schedules.LearningRateSchedule;
+import dev.jeras.optimizers.schedules.PiecewiseConstantDecay;
+import dev.jeras.regularizers.Regularizer;
 
 /**
  * Keras 3's {@code config.json}: a {@link Sequential} model, its layers and its compile settings as
@@ -36,7 +52,8 @@ final class KerasConfig {
     /** The Keras version whose files jeras writes (the layout of {@code ../shared/keras-format/}). */
     static final String KERAS_VERSION = "3.15.1";
 
-    static final String SUPPORTED = "InputLayer, Flatten, Dense (linear or relu), Dropout, Softmax and nested Sequential models";
+    static final String SUPPORTED = "InputLayer, Flatten, Dense, Activation, Dropout, Softmax, BatchNormalization, Rescaling "
+            + "and nested Sequential models";
 
     private KerasConfig() {
     }
@@ -80,11 +97,11 @@ final class KerasConfig {
         switch (layer) {
             case Dense dense -> {
                 config.put("units", dense.units());
-                config.put("activation", dense.activation() == Activation.RELU ? "relu" : "linear");
+                config.put("activation", dense.activation().kerasName());
                 config.put("use_bias", dense.useBias());
                 config.put("kernel_initializer", writeInitializer(dense, dense.kernelInitializer()));
                 config.put("bias_initializer", writeInitializer(dense, dense.biasInitializer()));
-                config.put("kernel_regularizer", null);
+                config.put("kernel_regularizer", writeRegularizer(dense.kernelRegularizer()));
                 config.put("bias_regularizer", null);
                 config.put("kernel_constraint", null);
                 config.put("bias_constraint", null);
@@ -105,17 +122,56 @@ final class KerasConfig {
                 config.put("axis", -1L);
                 return object("keras.layers", "Softmax", config, null);
             }
+            case ActivationLayer activation -> {
+                config.put("activation", activation.activation().kerasName());
+                return object("keras.layers", "Activation", config, null);
+            }
+            case Rescaling rescaling -> {
+                config.put("scale", rescaling.scale());
+                config.put("offset", rescaling.offset());
+                return object("keras.layers", "Rescaling", config, null);
+            }
+            case BatchNormalization bn -> {
+                config.put("axis", -1L);
+                config.put("momentum", bn.momentum());
+                config.put("epsilon", bn.epsilon());
+                config.put("center", true);
+                config.put("scale", true);
+                config.put("beta_initializer", writeInitializer(bn, Initializer.zeros()));
+                config.put("gamma_initializer", writeInitializer(bn, Initializer.ones()));
+                config.put("moving_mean_initializer", writeInitializer(bn, Initializer.zeros()));
+                config.put("moving_variance_initializer", writeInitializer(bn, Initializer.ones()));
+                for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
+                    config.put(key, null);
+                }
+                config.put("synchronized", false);
+                return object("keras.layers", "BatchNormalization", config, buildConfig(layer));
+            }
             default -> throw new IllegalArgumentException("layer " + layer.name() + " is a " + layer.getClass().getName()
                     + ", which a .keras file cannot describe (it holds " + SUPPORTED + "); save its weights instead, "
                     + "with saveWeights to a .weights.h5, .safetensors or .npz file");
         }
     }
 
-    private static Object writeInitializer(Dense layer, Initializer initializer) {
+    private static Object writeRegularizer(Regularizer r) {
+        if (r == null) {
+            return null;
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        if (r.l1() != 0 || r.l2() == 0) {
+            config.put("l1", r.l1());
+        }
+        if (r.l2() != 0) {
+            config.put("l2", r.l2());
+        }
+        return object("keras.regularizers", r.kerasClass(), config, null);
+    }
+
+    private static Object writeInitializer(Layer layer, Initializer initializer) {
         return switch (initializer) {
             case Initializer.Builtin builtin -> {
                 Map<String, Object> config = new LinkedHashMap<>();
-                if (builtin == Initializer.Builtin.GLOROT_UNIFORM) {
+                if (builtin != Initializer.Builtin.ZEROS && builtin != Initializer.Builtin.ONES) {
                     config.put("seed", null);
                     config.put("input_axes", null);
                     config.put("output_axes", null);
@@ -124,25 +180,19 @@ final class KerasConfig {
             }
             case KerasInitializer loaded -> loaded.serialized();
             default -> throw new IllegalArgumentException("layer " + layer.name() + " has an initializer of its own ("
-                    + initializer.getClass().getName() + "), which a .keras file cannot name; use Initializer.glorotUniform(), "
-                    + "zeros() or ones(), or save the weights only, with saveWeights");
+                    + initializer.getClass().getName() + "), which a .keras file cannot name; use one of Initializer's "
+                    + "(glorotUniform(), heNormal(), zeros(), ...), or save the weights only, with saveWeights");
         };
     }
 
     private static Map<String, Object> writeCompile(Sequential model) {
         Map<String, Object> compile = new LinkedHashMap<>();
         compile.put("optimizer", writeOptimizer(model.optimizer()));
-        SparseCategoricalCrossentropy loss = (SparseCategoricalCrossentropy) model.loss();
-        Map<String, Object> lossConfig = new LinkedHashMap<>();
-        lossConfig.put("name", "sparse_categorical_crossentropy");
-        lossConfig.put("reduction", "sum_over_batch_size");
-        lossConfig.put("from_logits", loss.fromLogits());
-        lossConfig.put("ignore_class", null);
-        compile.put("loss", object("keras.losses", "SparseCategoricalCrossentropy", lossConfig, null));
+        compile.put("loss", writeLoss(model.loss()));
         compile.put("loss_weights", null);
         List<Object> metrics = new ArrayList<>();
         for (Metric m : model.metrics()) {
-            metrics.add(m.kerasName());
+            metrics.add(m.name()); // as the names Keras takes in compile(metrics=[...])
         }
         compile.put("metrics", metrics.isEmpty() ? null : metrics);
         compile.put("weighted_metrics", null);
@@ -152,31 +202,119 @@ final class KerasConfig {
         return compile;
     }
 
+    private static Map<String, Object> writeLoss(Loss loss) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", loss.name());
+        config.put("reduction", "sum_over_batch_size");
+        String className = switch (loss) {
+            case SparseCategoricalCrossentropy l -> {
+                config.put("from_logits", l.fromLogits());
+                config.put("ignore_class", null);
+                yield "SparseCategoricalCrossentropy";
+            }
+            case CategoricalCrossentropy l -> {
+                config.put("from_logits", l.fromLogits());
+                config.put("label_smoothing", l.labelSmoothing());
+                config.put("axis", -1L);
+                yield "CategoricalCrossentropy";
+            }
+            case BinaryCrossentropy l -> {
+                config.put("from_logits", l.fromLogits());
+                config.put("label_smoothing", l.labelSmoothing());
+                config.put("axis", -1L);
+                yield "BinaryCrossentropy";
+            }
+            case MeanSquaredError l -> "MeanSquaredError";
+            case MeanAbsoluteError l -> "MeanAbsoluteError";
+            case Huber l -> {
+                config.put("delta", l.delta());
+                yield "Huber";
+            }
+            default -> throw new IllegalArgumentException("the loss " + loss.getClass().getName() + " is not one a .keras file "
+                    + "can name; save the weights only, with saveWeights");
+        };
+        return object("keras.losses", className, config, null);
+    }
+
     private static Map<String, Object> writeOptimizer(Optimizer optimizer) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", optimizer.kerasName());
-        config.put("learning_rate", (double) optimizer.learningRate());
-        for (String key : List.of("weight_decay", "clipnorm", "global_clipnorm", "clipvalue")) {
-            config.put(key, null);
-        }
+        config.put("learning_rate", optimizer.schedule() != null ? writeSchedule(optimizer.schedule())
+                : (Object) (double) optimizer.learningRate());
+        config.put("weight_decay", optimizer.weightDecay() > 0 ? (Object) optimizer.weightDecay() : null);
+        config.put("clipnorm", optimizer.clipnorm() > 0 ? (Object) optimizer.clipnorm() : null);
+        config.put("global_clipnorm", optimizer.globalClipnorm() > 0 ? (Object) optimizer.globalClipnorm() : null);
+        config.put("clipvalue", optimizer.clipvalue() > 0 ? (Object) optimizer.clipvalue() : null);
         config.put("use_ema", false);
         config.put("ema_momentum", 0.99);
         config.put("ema_overwrite_frequency", null);
         config.put("loss_scale_factor", null);
         config.put("gradient_accumulation_steps", null);
-        String className;
-        if (optimizer instanceof Adam adam) {
-            className = "Adam";
-            config.put("beta_1", adam.beta1());
-            config.put("beta_2", adam.beta2());
-            config.put("epsilon", adam.epsilon());
-            config.put("amsgrad", false);
-        } else {
-            className = "SGD";
-            config.put("momentum", 0.0);
-            config.put("nesterov", false);
-        }
+        String className = switch (optimizer) {
+            case Adam adam -> {
+                config.put("beta_1", adam.beta1());
+                config.put("beta_2", adam.beta2());
+                config.put("epsilon", adam.epsilon());
+                config.put("amsgrad", adam.amsgrad());
+                yield adam instanceof AdamW ? "AdamW" : "Adam";
+            }
+            case SGD sgd -> {
+                config.put("momentum", sgd.momentum());
+                config.put("nesterov", sgd.nesterov());
+                yield "SGD";
+            }
+            case RMSprop rms -> {
+                config.put("rho", rms.rho());
+                config.put("momentum", rms.momentum());
+                config.put("epsilon", rms.epsilon());
+                config.put("centered", rms.centered());
+                yield "RMSprop";
+            }
+            case Adagrad adagrad -> {
+                config.put("initial_accumulator_value", adagrad.initialAccumulatorValue());
+                config.put("epsilon", adagrad.epsilon());
+                yield "Adagrad";
+            }
+        };
         return object("keras.optimizers", className, config, null);
+    }
+
+    private static Map<String, Object> writeSchedule(LearningRateSchedule schedule) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        String className = switch (schedule) {
+            case ExponentialDecay e -> {
+                config.put("initial_learning_rate", e.initialLearningRate());
+                config.put("decay_steps", e.decaySteps());
+                config.put("decay_rate", e.decayRate());
+                config.put("staircase", e.staircase());
+                config.put("name", "ExponentialDecay");
+                yield "ExponentialDecay";
+            }
+            case CosineDecay c -> {
+                config.put("initial_learning_rate", c.initialLearningRate());
+                config.put("decay_steps", c.decaySteps());
+                config.put("alpha", c.alpha());
+                config.put("name", "CosineDecay");
+                config.put("warmup_target", null);
+                config.put("warmup_steps", 0L);
+                yield "CosineDecay";
+            }
+            case PiecewiseConstantDecay p -> {
+                List<Object> boundaries = new ArrayList<>();
+                for (long b : p.boundaries()) {
+                    boundaries.add(b);
+                }
+                List<Object> values = new ArrayList<>();
+                for (double v : p.values()) {
+                    values.add(v);
+                }
+                config.put("boundaries", boundaries);
+                config.put("values", values);
+                config.put("name", "PiecewiseConstant");
+                yield "PiecewiseConstantDecay";
+            }
+        };
+        return object("keras.optimizers.schedules", className, config, null);
     }
 
     /** Keras's envelope of a serialized object, in its key order. */
@@ -310,7 +448,14 @@ final class KerasConfig {
             }
             return (long) input.dim(0) * dense.units() + (dense.useBias() ? dense.units() : 0);
         }
-        return 0; // Flatten, Dropout and Softmax have no weights
+        if (layer instanceof BatchNormalization) {
+            if (input.rank() != 1) {
+                throw where.error("BatchNormalization receives samples of shape " + input.toBatchString()
+                        + "; jeras normalizes flat samples (a Flatten first)");
+            }
+            return 4L * input.dim(0); // gamma, beta, moving mean, moving variance
+        }
+        return 0; // Flatten, Dropout, Softmax, Activation and Rescaling have no weights
     }
 
     /** The output sample shape of a built-in layer, as its {@code onBuild} will return it. */
@@ -402,6 +547,35 @@ final class KerasConfig {
                 }
                 yield new Softmax();
             }
+            case "Activation" -> new ActivationLayer(readActivation(c));
+            case "Rescaling" -> {
+                if (!(c.get("scale") instanceof Number) || c.has("offset") && !(c.get("offset") instanceof Number)) {
+                    throw c.error("scale and offset must be numbers; per-channel lists are not supported");
+                }
+                yield new Rescaling(c.number("scale"), c.has("offset") ? c.number("offset") : 0);
+            }
+            case "BatchNormalization" -> {
+                Object axis = c.has("axis") ? c.get("axis") : -1L;
+                if (!(axis instanceof Long a && (a == -1 || a == 1)) && !(axis instanceof List<?> l && l.size() == 1
+                        && l.getFirst() instanceof Long a1 && (a1 == -1 || a1 == 1))) {
+                    throw c.error("normalizing over axis " + compact(axis) + " is not supported; jeras normalizes the features "
+                            + "of flat samples (axis -1)");
+                }
+                for (String key : List.of("center", "scale")) {
+                    if (c.has(key) && !c.bool(key)) {
+                        throw c.error("'" + key + "' is false, which jeras does not support; its BatchNormalization has gamma and beta");
+                    }
+                }
+                for (String key : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint")) {
+                    if (c.has(key) && !c.isNull(key)) {
+                        throw c.error("'" + key + "' is set (" + compact(c.get(key)) + "), which jeras does not support");
+                    }
+                }
+                if (c.has("synchronized") && c.bool("synchronized")) {
+                    throw c.error("synchronized batch normalization is not supported");
+                }
+                yield new BatchNormalization(numberOr(c, "momentum", 0.99), numberOr(c, "epsilon", 1e-3));
+            }
             default -> throw layer.error("layer '" + name + "' is a " + className + ", which jeras does not have; it loads "
                     + SUPPORTED);
         };
@@ -413,18 +587,8 @@ final class KerasConfig {
         if (units < 1 || units > Integer.MAX_VALUE) {
             throw c.error("'units' must be a positive integer, found " + units);
         }
-        Activation activation = Activation.LINEAR;
-        if (c.has("activation") && !c.isNull("activation")) {
-            Object a = c.get("activation");
-            String name = a instanceof Map<?, ?> m && m.get("config") instanceof String s ? s : a instanceof String s ? s : String.valueOf(a);
-            activation = switch (name) {
-                case "linear" -> Activation.LINEAR;
-                case "relu" -> Activation.RELU;
-                default -> throw c.error("activation '" + name + "' is not supported; jeras's Dense computes linear and relu "
-                        + "(for softmax, a Softmax layer after a linear Dense gives the same outputs)");
-            };
-        }
-        for (String key : List.of("kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+        Activation activation = c.has("activation") && !c.isNull("activation") ? readActivation(c) : Activation.LINEAR;
+        for (String key : List.of("bias_regularizer", "activity_regularizer", "kernel_constraint",
                 "bias_constraint", "quantization_config", "lora_rank")) {
             if (c.has(key) && !c.isNull(key)) {
                 throw c.error("'" + key + "' is set (" + compact(c.get(key)) + "), which jeras does not support");
@@ -432,6 +596,9 @@ final class KerasConfig {
         }
         boolean useBias = !c.has("use_bias") || c.bool("use_bias");
         Dense dense = new Dense((int) units, activation, useBias);
+        if (c.has("kernel_regularizer") && !c.isNull("kernel_regularizer")) {
+            dense.kernelRegularizer(readRegularizer(c.object("kernel_regularizer").named("kernel_regularizer")));
+        }
         if (c.has("kernel_initializer")) {
             dense.kernelInitializer(readInitializer(c, "kernel_initializer"));
         }
@@ -439,6 +606,27 @@ final class KerasConfig {
             dense.biasInitializer(readInitializer(c, "bias_initializer"));
         }
         return dense;
+    }
+
+    private static Activation readActivation(Node c) {
+        Object a = c.get("activation");
+        String name = a instanceof Map<?, ?> m && m.get("config") instanceof String s ? s : a instanceof String s ? s : String.valueOf(a);
+        try {
+            return Activation.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw c.error(e.getMessage());
+        }
+    }
+
+    private static Regularizer readRegularizer(Node r) {
+        String className = r.string("class_name");
+        Node config = r.object("config").named(className);
+        return switch (className) {
+            case "L1" -> Regularizer.l1(config.number("l1"));
+            case "L2" -> Regularizer.l2(config.number("l2"));
+            case "L1L2" -> Regularizer.l1l2(numberOr(config, "l1", 0), numberOr(config, "l2", 0));
+            default -> throw r.error("regularizer " + className + " is not supported; jeras has L1, L2 and L1L2");
+        };
     }
 
     /** A Keras initializer jeras has, or one it keeps only to write back (a loaded layer is built from the file's weights). */
@@ -465,11 +653,18 @@ final class KerasConfig {
         List<Metric> metrics = new ArrayList<>();
         if (c.has("metrics") && !c.isNull("metrics")) {
             for (Object m : c.list("metrics")) {
-                if (!(m instanceof String s && (s.equals("accuracy") || s.equals("acc")))) {
-                    throw c.error("metric " + compact(m) + " is not supported; jeras computes \"accuracy\" "
-                            + "(load with compile=false to skip the compile settings)");
+                String name = m instanceof String s ? s
+                        : m instanceof Map<?, ?> map && map.get("config") instanceof Map<?, ?> cfg && cfg.get("name") instanceof String s ? s
+                        : null;
+                try {
+                    if (name == null) {
+                        throw new IllegalArgumentException("it is not a name or a metric object");
+                    }
+                    metrics.add(Metric.get(name));
+                } catch (IllegalArgumentException e) {
+                    throw c.error("metric " + compact(m) + " cannot be read: " + e.getMessage()
+                            + " (load with compile=false to skip the compile settings)");
                 }
-                metrics.add(Metric.ACCURACY);
             }
         }
         for (String key : List.of("loss_weights", "weighted_metrics")) {
@@ -480,25 +675,32 @@ final class KerasConfig {
         return new Compile(optimizer, loss, metrics.toArray(Metric[]::new));
     }
 
+    private static final String OPTIMIZERS = "Adam, AdamW, SGD, RMSprop and Adagrad";
+
     private static Optimizer readOptimizer(Node c) {
         Object value = c.get("optimizer");
         if (value instanceof String s) {
             return switch (s.toLowerCase(java.util.Locale.ROOT)) {
                 case "adam" -> new Adam();
+                case "adamw" -> new AdamW();
                 case "sgd" -> new SGD();
-                default -> throw c.error("optimizer '" + s + "' is not supported; jeras has Adam and SGD "
-                        + "(load with compile=false to skip the compile settings)");
+                case "rmsprop" -> new RMSprop();
+                case "adagrad" -> new Adagrad();
+                default -> throw c.error("optimizer '" + s + "' is not supported; jeras has " + OPTIMIZERS
+                        + " (load with compile=false to skip the compile settings)");
             };
         }
         Node o = c.object("optimizer");
         String className = o.string("class_name");
         Node config = o.object("config").named("optimizer " + className);
+        LearningRateSchedule schedule = null;
+        double lr = 0.001;
         if (config.get("learning_rate") instanceof Map) {
-            throw config.error("a learning-rate schedule is not supported yet; jeras takes a constant learning rate");
+            schedule = readSchedule(config.object("learning_rate"));
+        } else {
+            lr = config.number("learning_rate");
         }
-        double lr = config.number("learning_rate");
-        for (String key : List.of("weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "loss_scale_factor",
-                "gradient_accumulation_steps")) {
+        for (String key : List.of("loss_scale_factor", "gradient_accumulation_steps")) {
             if (config.has(key) && !config.isNull(key)) {
                 throw config.error("'" + key + "' is set, which jeras does not support (load with compile=false to skip the compile settings)");
             }
@@ -506,21 +708,87 @@ final class KerasConfig {
         if (config.has("use_ema") && config.bool("use_ema")) {
             throw config.error("use_ema is set, which jeras does not support (load with compile=false to skip the compile settings)");
         }
-        return switch (className) {
-            case "Adam" -> {
-                if (config.has("amsgrad") && config.bool("amsgrad")) {
-                    throw config.error("amsgrad is set, which jeras does not support yet (load with compile=false to skip the compile settings)");
+        Optimizer optimizer = switch (className) {
+            case "Adam", "AdamW" -> {
+                double b1 = numberOr(config, "beta_1", 0.9);
+                double b2 = numberOr(config, "beta_2", 0.999);
+                double eps = numberOr(config, "epsilon", 1e-7);
+                boolean ams = config.has("amsgrad") && config.bool("amsgrad");
+                if (className.equals("AdamW")) {
+                    double wd = numberOr(config, "weight_decay", 0.004);
+                    yield schedule != null ? new AdamW(schedule, wd, b1, b2, eps, ams) : new AdamW(lr, wd, b1, b2, eps, ams);
                 }
-                yield new Adam(lr, numberOr(config, "beta_1", 0.9), numberOr(config, "beta_2", 0.999), numberOr(config, "epsilon", 1e-7));
+                yield schedule != null ? new Adam(schedule, b1, b2, eps, ams) : new Adam(lr, b1, b2, eps, ams);
             }
             case "SGD" -> {
-                if (numberOr(config, "momentum", 0) != 0 || (config.has("nesterov") && config.bool("nesterov"))) {
-                    throw config.error("SGD with momentum is not supported yet (load with compile=false to skip the compile settings)");
-                }
-                yield new SGD(lr);
+                double momentum = numberOr(config, "momentum", 0);
+                boolean nesterov = config.has("nesterov") && config.bool("nesterov");
+                yield schedule != null ? new SGD(schedule, momentum, nesterov) : new SGD(lr, momentum, nesterov);
             }
-            default -> throw o.error("optimizer " + className + " is not supported; jeras has Adam and SGD "
-                    + "(load with compile=false to skip the compile settings)");
+            case "RMSprop" -> {
+                double rho = numberOr(config, "rho", 0.9);
+                double momentum = numberOr(config, "momentum", 0);
+                double eps = numberOr(config, "epsilon", 1e-7);
+                boolean centered = config.has("centered") && config.bool("centered");
+                yield schedule != null ? new RMSprop(schedule, rho, momentum, eps, centered) : new RMSprop(lr, rho, momentum, eps, centered);
+            }
+            case "Adagrad" -> {
+                double initial = numberOr(config, "initial_accumulator_value", 0.1);
+                double eps = numberOr(config, "epsilon", 1e-7);
+                yield schedule != null ? new Adagrad(schedule, initial, eps) : new Adagrad(lr, initial, eps);
+            }
+            default -> throw o.error("optimizer " + className + " is not supported; jeras has " + OPTIMIZERS
+                    + " (load with compile=false to skip the compile settings)");
+        };
+        if (!className.equals("AdamW") && config.has("weight_decay") && !config.isNull("weight_decay")) {
+            optimizer.weightDecay(config.number("weight_decay"));
+        }
+        if (config.has("clipnorm") && !config.isNull("clipnorm")) {
+            optimizer.clipnorm(config.number("clipnorm"));
+        }
+        if (config.has("global_clipnorm") && !config.isNull("global_clipnorm")) {
+            optimizer.globalClipnorm(config.number("global_clipnorm"));
+        }
+        if (config.has("clipvalue") && !config.isNull("clipvalue")) {
+            optimizer.clipvalue(config.number("clipvalue"));
+        }
+        return optimizer;
+    }
+
+    private static LearningRateSchedule readSchedule(Node s) {
+        checkRegistered(s);
+        String className = s.string("class_name");
+        Node c = s.object("config").named("learning-rate schedule " + className);
+        return switch (className) {
+            case "ExponentialDecay" -> new ExponentialDecay(c.number("initial_learning_rate"), c.integer("decay_steps"),
+                    c.number("decay_rate"), c.has("staircase") && c.bool("staircase"));
+            case "CosineDecay" -> {
+                if (c.has("warmup_steps") && !c.isNull("warmup_steps") && c.integer("warmup_steps") != 0) {
+                    throw c.error("warm-up is not supported; jeras's CosineDecay has none");
+                }
+                yield new CosineDecay(c.number("initial_learning_rate"), c.integer("decay_steps"), numberOr(c, "alpha", 0));
+            }
+            case "PiecewiseConstantDecay" -> {
+                List<Object> b = c.list("boundaries");
+                List<Object> v = c.list("values");
+                long[] boundaries = new long[b.size()];
+                double[] values = new double[v.size()];
+                for (int i = 0; i < b.size(); i++) {
+                    if (!(b.get(i) instanceof Long l)) {
+                        throw c.error("boundaries must be integers (steps), found " + compact(b));
+                    }
+                    boundaries[i] = l;
+                }
+                for (int i = 0; i < v.size(); i++) {
+                    if (!(v.get(i) instanceof Number n)) {
+                        throw c.error("values must be numbers, found " + compact(v));
+                    }
+                    values[i] = n.doubleValue();
+                }
+                yield new PiecewiseConstantDecay(boundaries, values);
+            }
+            default -> throw s.error("learning-rate schedule " + className + " is not supported; jeras has ExponentialDecay, "
+                    + "CosineDecay and PiecewiseConstantDecay");
         };
     }
 
@@ -528,30 +796,50 @@ final class KerasConfig {
         return config.has(key) && !config.isNull(key) ? config.number(key) : fallback;
     }
 
+    private static final String LOSSES = "SparseCategoricalCrossentropy, CategoricalCrossentropy, BinaryCrossentropy, "
+            + "MeanSquaredError, MeanAbsoluteError and Huber";
+
     private static Loss readLoss(Node c) {
         Object value = c.get("loss");
         if (value instanceof String s) {
-            if (s.equals("sparse_categorical_crossentropy")) {
-                return new SparseCategoricalCrossentropy(false);
-            }
-            throw c.error("loss '" + s + "' is not supported; jeras has sparse_categorical_crossentropy "
-                    + "(load with compile=false to skip the compile settings)");
+            return switch (s) {
+                case "sparse_categorical_crossentropy" -> new SparseCategoricalCrossentropy(false);
+                case "categorical_crossentropy" -> new CategoricalCrossentropy(false);
+                case "binary_crossentropy" -> new BinaryCrossentropy(false);
+                case "mse", "mean_squared_error" -> new MeanSquaredError();
+                case "mae", "mean_absolute_error" -> new MeanAbsoluteError();
+                case "huber", "huber_loss" -> new Huber();
+                default -> throw c.error("loss '" + s + "' is not supported; jeras has " + LOSSES
+                        + " (load with compile=false to skip the compile settings)");
+            };
         }
         Node loss = c.object("loss");
         String className = loss.string("class_name");
-        if (!className.equals("SparseCategoricalCrossentropy")) {
-            throw loss.error("loss " + className + " is not supported; jeras has SparseCategoricalCrossentropy "
-                    + "(load with compile=false to skip the compile settings)");
-        }
         Node config = loss.object("config").named("loss " + className);
-        if (config.has("ignore_class") && !config.isNull("ignore_class")) {
-            throw config.error("ignore_class is set, which jeras does not support");
-        }
         if (config.has("reduction") && !config.isNull("reduction") && !config.string("reduction").equals("sum_over_batch_size")) {
             throw config.error("reduction '" + config.string("reduction") + "' is not supported; jeras averages over the batch "
                     + "(sum_over_batch_size)");
         }
-        return new SparseCategoricalCrossentropy(config.has("from_logits") && config.bool("from_logits"));
+        if (config.has("axis") && !(config.get("axis") instanceof Long axis && axis == -1)) {
+            throw config.error("a loss over axis " + compact(config.get("axis")) + " is not supported; jeras takes the last axis (-1)");
+        }
+        boolean logits = config.has("from_logits") && config.bool("from_logits");
+        double smoothing = numberOr(config, "label_smoothing", 0);
+        return switch (className) {
+            case "SparseCategoricalCrossentropy" -> {
+                if (config.has("ignore_class") && !config.isNull("ignore_class")) {
+                    throw config.error("ignore_class is set, which jeras does not support");
+                }
+                yield new SparseCategoricalCrossentropy(logits);
+            }
+            case "CategoricalCrossentropy" -> new CategoricalCrossentropy(logits, smoothing);
+            case "BinaryCrossentropy" -> new BinaryCrossentropy(logits, smoothing);
+            case "MeanSquaredError" -> new MeanSquaredError();
+            case "MeanAbsoluteError" -> new MeanAbsoluteError();
+            case "Huber" -> new Huber(numberOr(config, "delta", 1.0));
+            default -> throw loss.error("loss " + className + " is not supported; jeras has " + LOSSES
+                    + " (load with compile=false to skip the compile settings)");
+        };
     }
 
     /** The keys every layer config has: a float32 dtype, and trainable (jeras cannot freeze a layer yet). */

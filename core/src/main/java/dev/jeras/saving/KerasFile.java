@@ -40,8 +40,11 @@ import dev.jeras.models.Sequential;
  * declares must fit in the weights file before the model is built; and every dataset is checked
  * before any is copied. Saving writes a temporary file and renames it, so a failed save leaves the
  * previous file as it was.
+ *
+ * <p>{@code Sequential}'s {@code save}, {@code load}, {@code saveWeights} and {@code loadWeights} are the
+ * usual way in: they also hold the model against a concurrent {@code fit} while the file is written or read.
  */
-final class KerasFile {
+public final class KerasFile {
 
     static final String METADATA = "metadata.json";
     static final String CONFIG = "config.json";
@@ -62,7 +65,7 @@ final class KerasFile {
     // ---------------------------------------------------------------------------------------------
     // .keras
 
-    static void save(Sequential model, Path file) throws IOException {
+    public static void save(Sequential model, Path file) throws IOException {
         Hdf5 hdf5 = hdf5("write " + file);
         byte[] metadata = Json.write(metadata()).getBytes(StandardCharsets.UTF_8);
         byte[] config = Json.write(KerasConfig.write(model)).getBytes(StandardCharsets.UTF_8);
@@ -109,7 +112,7 @@ final class KerasFile {
         zip.closeEntry();
     }
 
-    static Sequential load(Path file, boolean compile) throws IOException {
+    public static Sequential load(Path file, boolean compile) throws IOException {
         String source = file.toString();
         Map<String, byte[]> entries = readZip(file, source);
         try {
@@ -208,13 +211,13 @@ final class KerasFile {
     // ---------------------------------------------------------------------------------------------
     // .weights.h5
 
-    static void saveWeights(Sequential model, Path file) throws IOException {
+    public static void saveWeights(Sequential model, Path file) throws IOException {
         Hdf5 hdf5 = hdf5("write " + file);
         Hdf5.Group weights = KerasWeights.write(model);
         AtomicFiles.write(file, tmp -> hdf5.write(weights, tmp));
     }
 
-    static void loadWeights(Sequential model, Path file) throws IOException {
+    public static void loadWeights(Sequential model, Path file) throws IOException {
         String source = file.toString();
         Hdf5 hdf5 = hdf5("read " + file);
         Hdf5.Group tree = readHdf5(hdf5, readBounded(file, MAX_WEIGHTS), source);

@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.jeras.hdf5.Hdf5.Dataset;
 import dev.jeras.hdf5.Hdf5.Group;
 import dev.jeras.Shape;
+import dev.jeras.Tensor;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
@@ -66,15 +67,16 @@ final class KerasWeights {
             group.groups().put("layers", layers);
         }
         Optimizer optimizer = model.optimizer();
-        if (optimizer != null && (optimizer.iterations() > 0 || !optimizer.slots().isEmpty())) {
+        if (optimizer != null && (optimizer.isBuilt() || optimizer.iterations() > 0)) {
+            // Keras's optimizer.variables: iterations, learning_rate (not with a schedule), then the slots.
             Group vars = vars(optimizer.kerasName());
-            vars.datasets().put("0", Dataset.int32(Math.toIntExact(optimizer.iterations())));
-            vars.datasets().put("1", Dataset.float32(new int[0], new float[] {optimizer.learningRate()}));
-            List<float[]> slots = optimizer.slots();
-            List<Parameter> params = model.trainableWeights();
-            for (int i = 0; i < slots.size(); i++) {
-                Parameter p = params.get(i / optimizer.slotsPerParameter());
-                vars.datasets().put(Integer.toString(2 + i), Dataset.float32(p.shape().dims(), slots.get(i)));
+            int index = 0;
+            vars.datasets().put(Integer.toString(index++), Dataset.int32(Math.toIntExact(optimizer.iterations())));
+            if (optimizer.schedule() == null) {
+                vars.datasets().put(Integer.toString(index++), Dataset.float32(new int[0], new float[] {optimizer.learningRate()}));
+            }
+            for (Tensor slot : optimizer.slotVariables()) {
+                vars.datasets().put(Integer.toString(index++), Dataset.float32(slot.shape().dims(), slot.toArray()));
             }
             Group opt = Group.create();
             opt.groups().put("vars", vars);
@@ -167,29 +169,37 @@ final class KerasWeights {
     private static void readOptimizer(Group vars, String at, Sequential model, String source, List<Runnable> copies) {
         Optimizer optimizer = model.optimizer();
         List<Parameter> params = model.trainableWeights();
-        int expected = 2 + optimizer.slotsPerParameter() * params.size();
+        optimizer.build(params);
+        List<Tensor> slots = optimizer.slotVariables();
+        int first = optimizer.schedule() == null ? 2 : 1;
+        int expected = first + slots.size();
         if (vars.datasets().size() != expected) {
             throw new IllegalArgumentException(source + ": the " + optimizer.kerasName() + " state at " + at + " holds "
                     + vars.datasets().size() + " variables, but " + optimizer.kerasName() + " on model '" + model.name()
-                    + "' has " + expected + " (iterations, learning rate, and " + optimizer.slotsPerParameter()
-                    + " per trainable weight); load it with compile=false, or compile with the optimizer it was saved with");
+                    + "' has " + expected + " (iterations, " + (first == 2 ? "learning rate, " : "") + "and " + slots.size()
+                    + " for its " + params.size() + " trainable weights); load it with compile=false, or compile with the optimizer "
+                    + "it was saved with");
         }
         Dataset iterations = dataset(vars, 0, at, source);
         if (iterations.longs() == null || iterations.shape().length != 0 || iterations.longs()[0] < 0) {
             throw new IllegalArgumentException(source + ": " + at + "/0, the optimizer's iteration count, must be a non-negative "
                     + "integer scalar, found " + iterations);
         }
-        float[] lr = floats(vars, 1, Shape.of(), source, "the optimizer's learning rate", at + "/1");
-        if (!(lr[0] > 0) || !Float.isFinite(lr[0])) {
-            throw new IllegalArgumentException(source + ": " + at + "/1, the learning rate, must be positive, found " + lr[0]);
+        float lr = optimizer.learningRate();
+        if (first == 2) {
+            lr = floats(vars, 1, Shape.of(), source, "the optimizer's learning rate", at + "/1")[0];
+            if (!(lr > 0) || !Float.isFinite(lr)) {
+                throw new IllegalArgumentException(source + ": " + at + "/1, the learning rate, must be positive, found " + lr);
+            }
         }
-        List<float[]> slots = new ArrayList<>();
-        for (int i = 2; i < expected; i++) {
-            Parameter p = params.get((i - 2) / optimizer.slotsPerParameter());
-            slots.add(floats(vars, i, p.shape(), source, "the optimizer's state for " + p.name(), at + "/" + i));
+        List<float[]> values = new ArrayList<>();
+        for (int i = 0; i < slots.size(); i++) {
+            values.add(floats(vars, first + i, slots.get(i).shape(), source, "the optimizer's state variable " + (first + i),
+                    at + "/" + (first + i)));
         }
         long steps = iterations.longs()[0];
-        copies.add(() -> optimizer.restore(params, steps, lr[0], slots));
+        float rate = lr;
+        copies.add(() -> optimizer.setState(steps, rate, values));
     }
 
     private static Dataset dataset(Group vars, int index, String at, String source) {

@@ -32,8 +32,11 @@ import dev.jeras.models.Sequential;
  * Face's format) and NumPy's {@code .npz}, each tensor named as Keras names variables,
  * {@code dense/kernel}, {@code dense/bias} (a nested model's prefixed with its name:
  * {@code sequential/dense/kernel}). Loading checks every name, dtype and shape before copying any.
+ *
+ * <p>{@code Sequential}'s {@code save}, {@code load}, {@code saveWeights} and {@code loadWeights} are the
+ * usual way in: they also hold the model against a concurrent {@code fit} while the file is written or read.
  */
-final class WeightFiles {
+public final class WeightFiles {
 
     /** The safetensors reference implementation refuses larger headers. */
     static final long MAX_HEADER = 100_000_000;
@@ -44,7 +47,7 @@ final class WeightFiles {
     }
 
     /** The model's weights by their Keras-style names, in model order. */
-    static Map<String, Parameter> named(Sequential model) {
+    public static Map<String, Parameter> named(Sequential model) {
         Map<String, Parameter> named = new LinkedHashMap<>();
         collect(model, "", named);
         return named;
@@ -71,7 +74,7 @@ final class WeightFiles {
      * u64 little-endian header length N, N bytes of JSON padded with spaces to a multiple of 8, then
      * the float32 tensors back to back in the header's order.
      */
-    static void saveSafetensors(Sequential model, Path file) throws IOException {
+    public static void saveSafetensors(Sequential model, Path file) throws IOException {
         Map<String, Parameter> named = named(model);
         Map<String, Object> header = new LinkedHashMap<>();
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -108,7 +111,7 @@ final class WeightFiles {
         AtomicFiles.write(file, out.array());
     }
 
-    static void loadSafetensors(Sequential model, Path file) throws IOException {
+    public static void loadSafetensors(Sequential model, Path file) throws IOException {
         String source = file.toString();
         byte[] bytes = KerasFile.readBounded(file, MAX_FILE);
         copy(model, parseSafetensors(bytes, source), source);
@@ -231,7 +234,7 @@ final class WeightFiles {
     // npz
 
     /** A zip of one {@code name.npy} per weight, stored uncompressed as {@code numpy.savez} does. */
-    static void saveNpz(Sequential model, Path file) throws IOException {
+    public static void saveNpz(Sequential model, Path file) throws IOException {
         Map<String, Parameter> named = named(model);
         AtomicFiles.write(file, tmp -> {
             try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
@@ -252,7 +255,7 @@ final class WeightFiles {
         });
     }
 
-    static void loadNpz(Sequential model, Path file) throws IOException {
+    public static void loadNpz(Sequential model, Path file) throws IOException {
         String source = file.toString();
         Map<String, Parameter> named = named(model);
         Map<String, Array> tensors = new LinkedHashMap<>();

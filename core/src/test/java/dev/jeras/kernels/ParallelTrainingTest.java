@@ -14,7 +14,6 @@ import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.models.FitOptions;
 import dev.jeras.layers.Flatten;
-import dev.jeras.metrics.Metric;
 import dev.jeras.layers.Parameter;
 import dev.jeras.models.Sequential;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
@@ -62,7 +61,7 @@ class ParallelTrainingTest {
         UInt8Tensor y = UInt8Tensor.wrap(labels, n);
         Sequential model = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10))
                 .useKernels(new SimdKernels(threads, true)).seed(7);
-        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), Metric.ACCURACY);
+        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
         model.fit(x, y, FitOptions.epochs(1).verbose(0).seed(3));
         model.fit(x, y, FitOptions.epochs(1).batchSize(256).verbose(0).seed(4));
         List<int[]> bits = new ArrayList<>();

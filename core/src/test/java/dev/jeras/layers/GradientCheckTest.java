@@ -19,6 +19,8 @@ import dev.jeras.activations.Activation;
 import dev.jeras.losses.Loss;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.Sequential;
+import dev.jeras.Targets;
+import dev.jeras.IntTensor;
 
 /**
  * Finite-difference checks of every backward pass. Each check reduces a layer's output to a scalar
@@ -26,7 +28,7 @@ import dev.jeras.models.Sequential;
  * double, and compares central differences {@code (L(w + h) - L(w - h)) / 2h} with the analytic
  * gradient for every input and parameter element.
  */
-class GradientCheckTest {
+public class GradientCheckTest {
 
     private static final float H = 1e-3f;
     private static final double TOLERANCE = 2e-3;
@@ -96,9 +98,9 @@ class GradientCheckTest {
 
         Tensor logits = model.forward(x, true);
         Tensor grad = Tensor.zeros(3, 4);
-        loss.sum(kernels, logits, labels, 0, grad, 1f / 3);
+        loss.sum(kernels, logits, Targets.of(IntTensor.of(labels, labels.length)), null, grad, 1f / 3);
         model.backward(grad, false);
-        DoubleSupplier objective = () -> loss.sum(kernels, model.forward(x, true), labels, 0, null, 0f) / 3;
+        DoubleSupplier objective = () -> loss.sum(kernels, model.forward(x, true), Targets.of(IntTensor.of(labels, labels.length)), null, null, 0f) / 3;
         for (Parameter p : model.trainableWeights()) {
             compare(p.value().array(), p.gradient().toArray(), objective, p.name());
         }
@@ -118,8 +120,8 @@ class GradientCheckTest {
                 }
             }
             Tensor grad = Tensor.zeros(4, 5);
-            loss.sum(kernels, pred, labels, 0, grad, 0.25f);
-            compare(pred.array(), grad.toArray(), () -> loss.sum(kernels, pred, labels, 0, null, 0f) / 4,
+            loss.sum(kernels, pred, Targets.of(IntTensor.of(labels, labels.length)), null, grad, 0.25f);
+            compare(pred.array(), grad.toArray(), () -> loss.sum(kernels, pred, Targets.of(IntTensor.of(labels, labels.length)), null, null, 0f) / 4,
                     "loss fromLogits=" + fromLogits);
         }
     }
@@ -166,7 +168,7 @@ class GradientCheckTest {
         return sum;
     }
 
-    static Tensor randomTensor(SplittableRandom rng, int... dims) {
+    public static Tensor randomTensor(SplittableRandom rng, int... dims) {
         Tensor t = Tensor.zeros(dims);
         for (int i = 0; i < t.size(); i++) {
             t.array()[i] = (float) rng.nextDouble(-1, 1);

@@ -40,7 +40,7 @@ class KerasGoldenTest {
     @Test
     void adamSingleStep() {
         for (Kernels kernels : List.of(new ScalarKernels(), new SimdKernels())) {
-            Parameter p = new Parameter("x", Shape.of(4));
+            Parameter p = Parameter.of("x", Shape.of(4));
             System.arraycopy(new float[] {1, 2, 3, 4}, 0, p.value().array(), 0, 4);
             System.arraycopy(new float[] {1, 6, 7, 2}, 0, p.gradient().array(), 0, 4);
             new Adam(0.5).step(kernels, List.of(p));
@@ -52,7 +52,7 @@ class KerasGoldenTest {
     /** keras/src/optimizers/sgd_test.py test_single_step: lr 0.5, grads [1, 6, 7, 2] take [1, 2, 3, 4] to [0.5, -1, -0.5, 3]. */
     @Test
     void sgdSingleStep() {
-        Parameter p = new Parameter("x", Shape.of(4));
+        Parameter p = Parameter.of("x", Shape.of(4));
         System.arraycopy(new float[] {1, 2, 3, 4}, 0, p.value().array(), 0, 4);
         System.arraycopy(new float[] {1, 6, 7, 2}, 0, p.gradient().array(), 0, 4);
         new SGD(0.5).step(new SimdKernels(), List.of(p));
@@ -61,7 +61,7 @@ class KerasGoldenTest {
 
     @Test
     void adamKeepsKerasDefaults() {
-        Parameter p = new Parameter("x", Shape.of(1));
+        Parameter p = Parameter.of("x", Shape.of(1));
         p.value().array()[0] = 1f;
         p.gradient().array()[0] = 3f;
         Adam adam = new Adam();

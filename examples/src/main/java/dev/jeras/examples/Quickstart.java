@@ -7,22 +7,22 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import dev.jeras.activations.Activation;
-import dev.jeras.optimizers.Adam;
-import dev.jeras.layers.Dense;
-import dev.jeras.layers.Dropout;
-import dev.jeras.models.EvalResult;
-import dev.jeras.models.FitOptions;
-import dev.jeras.layers.Flatten;
-import dev.jeras.metrics.Metric;
-import dev.jeras.models.Sequential;
-import dev.jeras.layers.Softmax;
-import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.Tensor;
 import dev.jeras.UInt8Tensor;
+import dev.jeras.activations.Activation;
+import dev.jeras.callbacks.History;
 import dev.jeras.datasets.DatasetException;
 import dev.jeras.datasets.Mnist;
 import dev.jeras.kernels.Kernels;
+import dev.jeras.layers.Dense;
+import dev.jeras.layers.Dropout;
+import dev.jeras.layers.Flatten;
+import dev.jeras.layers.Softmax;
+import dev.jeras.losses.SparseCategoricalCrossentropy;
+import dev.jeras.models.EvalResult;
+import dev.jeras.models.FitOptions;
+import dev.jeras.models.Sequential;
+import dev.jeras.optimizers.Adam;
 
 /**
  * The TensorFlow 2 "quickstart for beginners", step by step, in jeras. Run with
@@ -37,6 +37,7 @@ public final class Quickstart {
               --seed N         seed for weights, dropout and shuffling (default: random)
               --data DIR       read MNIST from DIR only (default: JERAS_DATA, the cache, or a download)
               --save FILE      save the trained model as a Keras 3 .keras file (then: predict.jar FILE image.png)
+              --plot FILE      draw the loss and accuracy per epoch as an SVG file (open it in a browser)
               --help           print this message
             """;
 
@@ -44,7 +45,7 @@ public final class Quickstart {
     }
 
     /** Parsed command line. */
-    record Options(int epochs, int batchSize, Long seed, Path data, Path save) {
+    record Options(int epochs, int batchSize, Long seed, Path data, Path save, Path plot) {
 
         static Options parse(String[] args) {
             int epochs = 5;
@@ -52,6 +53,7 @@ public final class Quickstart {
             Long seed = null;
             Path data = null;
             Path save = null;
+            Path plot = null;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
@@ -67,13 +69,17 @@ public final class Quickstart {
                     case "--seed" -> seed = number(flag, value);
                     case "--data" -> data = Path.of(value);
                     case "--save" -> save = Path.of(value);
+                    case "--plot" -> plot = Path.of(value);
                     default -> throw new IllegalArgumentException("option " + flag + " is not known");
                 }
             }
             if (save != null && !save.getFileName().toString().endsWith(".keras")) {
                 throw new IllegalArgumentException("--save needs a file name ending in .keras (Keras's model format), received " + save);
             }
-            return new Options(epochs, batchSize, seed, data, save);
+            if (plot != null && !plot.getFileName().toString().endsWith(".svg")) {
+                throw new IllegalArgumentException("--plot needs a file name ending in .svg, received " + plot);
+            }
+            return new Options(epochs, batchSize, seed, data, save, plot);
         }
 
         private static boolean isFlag(String s) {
@@ -126,7 +132,7 @@ public final class Quickstart {
         try {
             run(options);
         } catch (IOException e) {
-            System.err.println("quickstart: cannot save the model: " + e.getMessage());
+            System.err.println("quickstart: cannot write " + e.getMessage());
             System.exit(1);
         } catch (DatasetException | IllegalStateException e) {
             // Data that cannot be found, or a forced -Djeras.kernels that cannot be honoured: the message says what to do.
@@ -136,8 +142,10 @@ public final class Quickstart {
     }
 
     static void run(Options options) throws IOException {
-        if (options.save() != null) {
-            checkWritable(options.save()); // before five epochs of training, not after
+        for (Path file : new Path[] {options.save(), options.plot()}) {
+            if (file != null) {
+                checkWritable(file); // before five epochs of training, not after
+            }
         }
         // MNIST loads (mostly decompression) while the kernels are chosen (mostly loading libraries).
         CompletableFuture<Mnist.Data> loading = CompletableFuture.supplyAsync(
@@ -171,15 +179,16 @@ public final class Quickstart {
 
         System.out.println("\n4. The untrained loss (about -log(1/10) = 2.3)");
         SparseCategoricalCrossentropy lossFn = new SparseCategoricalCrossentropy(true);
-        System.out.printf(Locale.ROOT, "%.4f%n", lossFn.call(yTrain.rows(0, 1), predictions));
+        System.out.printf(Locale.ROOT, "first image's loss %.4f; mean over the first batch of 32: %.4f%n",
+                lossFn.call(yTrain.rows(0, 1), predictions), lossFn.call(yTrain.rows(0, 32), model.apply(xTrain.rows(0, 32))));
 
         System.out.println("\n5. Compile");
-        model.compile(new Adam(), lossFn, Metric.ACCURACY);
+        model.compile(new Adam(), lossFn, "accuracy");
         model.summary();
 
         System.out.println("\n6. Train");
         long start = System.nanoTime();
-        model.fit(xTrain, yTrain, FitOptions.epochs(options.epochs()).batchSize(options.batchSize()));
+        History history = model.fit(xTrain, yTrain, FitOptions.epochs(options.epochs()).batchSize(options.batchSize()));
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "fit: %d epochs in %.2f s%n", options.epochs(), seconds);
 
@@ -190,6 +199,11 @@ public final class Quickstart {
         System.out.println("\n8. Probabilities for the first five test images");
         Sequential probabilityModel = new Sequential(model, new Softmax());
         System.out.println(probabilityModel.apply(xTest.rows(0, 5)));
+
+        if (options.plot() != null && history.epochs() > 0) {
+            history.plot(options.plot());
+            System.out.println("\nwrote the training curves to " + options.plot());
+        }
 
         if (options.save() != null) {
             System.out.println("\n9. Save the model");

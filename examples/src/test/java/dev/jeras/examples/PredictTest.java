@@ -28,7 +28,6 @@ import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.models.FitOptions;
 import dev.jeras.layers.Flatten;
-import dev.jeras.metrics.Metric;
 import dev.jeras.models.Sequential;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.UInt8Tensor;
@@ -52,7 +51,7 @@ class PredictTest {
     static void trainAndSave() throws Exception {
         Mnist.Data mnist = load();
         trained = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10)).seed(3);
-        trained.compile(new Adam(), new SparseCategoricalCrossentropy(true), Metric.ACCURACY);
+        trained.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
         trained.fit(mnist.xTrain().div(255f), mnist.yTrain(), FitOptions.epochs(1).verbose(0));
         modelFile = dir.resolve("model.keras");
         trained.save(modelFile);

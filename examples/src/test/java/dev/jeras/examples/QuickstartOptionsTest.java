@@ -11,14 +11,15 @@ class QuickstartOptionsTest {
 
     @Test
     void defaultsAreTheQuickstarts() {
-        assertThat(Quickstart.Options.parse(new String[0])).isEqualTo(new Quickstart.Options(5, 32, null, null, null));
+        assertThat(Quickstart.Options.parse(new String[0])).isEqualTo(new Quickstart.Options(5, 32, null, null, null, null));
     }
 
     @Test
     void everyFlagIsRead() {
         Quickstart.Options o = Quickstart.Options.parse(
-                new String[] {"--epochs", "2", "--batch-size", "64", "--seed", "-3", "--data", "/tmp/mnist", "--save", "m.keras"});
-        assertThat(o).isEqualTo(new Quickstart.Options(2, 64, -3L, Path.of("/tmp/mnist"), Path.of("m.keras")));
+                new String[] {"--epochs", "2", "--batch-size", "64", "--seed", "-3", "--data", "/tmp/mnist", "--save", "m.keras",
+                    "--plot", "training.svg"});
+        assertThat(o).isEqualTo(new Quickstart.Options(2, 64, -3L, Path.of("/tmp/mnist"), Path.of("m.keras"), Path.of("training.svg")));
         assertThat(Quickstart.Options.parse(new String[] {"--epochs", "1", "--help"})).isNull();
     }
 
@@ -34,5 +35,7 @@ class QuickstartOptionsTest {
         assertThatThrownBy(() -> Quickstart.Options.parse(new String[] {"--verbose"})).hasMessage("option --verbose is not known");
         assertThatThrownBy(() -> Quickstart.Options.parse(new String[] {"--save", "model.h5"}))
                 .hasMessageContaining("--save needs a file name ending in .keras");
+        assertThatThrownBy(() -> Quickstart.Options.parse(new String[] {"--plot", "training.png"}))
+                .hasMessageContaining("--plot needs a file name ending in .svg");
     }
 }

@@ -16,7 +16,6 @@ import io.jhdf.api.WritableGroup;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
-import dev.jeras.saving.KerasWeights;
 
 /**
  * Core's {@link Hdf5} service on jhdf (io.jhdf), a maintained pure-Java HDF5 library.
