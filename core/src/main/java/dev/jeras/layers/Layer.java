@@ -264,7 +264,11 @@ public abstract class Layer {
                         + expected + ", received " + (values.get(i) == null ? "null" : values.get(i).shape().toString()));
             }
         }
-        beginTraining("setWeights");
+        // A callback inside this thread's own fit (EarlyStopping restoring the best weights) already holds the layer.
+        boolean held = users.get() == TRAINING && trainer == Thread.currentThread();
+        if (!held) {
+            beginTraining("setWeights");
+        }
         try {
             for (int i = 0; i < weights.size(); i++) {
                 Tensor v = values.get(i);
@@ -276,7 +280,9 @@ public abstract class Layer {
                 }
             }
         } finally {
-            endTraining();
+            if (!held) {
+                endTraining();
+            }
         }
     }
 

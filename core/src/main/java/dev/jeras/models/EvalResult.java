@@ -46,6 +46,16 @@ public final class EvalResult {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof EvalResult other && logs.equals(other.logs);
+    }
+
+    @Override
+    public int hashCode() {
+        return logs.hashCode();
+    }
+
+    @Override
     public String toString() {
         return logs.toString();
     }

@@ -676,8 +676,9 @@ public final class Sequential extends Layer {
     private void prepare(Tensor x, Targets y, String caller) {
         prepareBatch(x, caller);
         if (y.rows() != x.rows()) {
-            throw new IllegalArgumentException(caller + ": expected one target per sample: " + x.rows() + " samples, received "
-                    + y.rows() + " targets");
+            String what = y.isSparse() ? "label" : "target";
+            throw new IllegalArgumentException(caller + ": expected one " + what + " per sample: " + x.rows() + " samples, received "
+                    + y.rows() + " " + what + "s");
         }
         loss.check(y, outputShape());
     }

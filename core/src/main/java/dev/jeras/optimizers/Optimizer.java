@@ -133,7 +133,7 @@ public abstract sealed class Optimizer permits SGD, RMSprop, Adam, Adagrad {
     public final void step(Kernels kernels, List<Parameter> parameters) {
         if (bound == null) {
             build(parameters);
-        } else if (bound != parameters) {
+        } else if (bound != parameters && !bound.equals(parameters)) {
             throw new IllegalStateException("this " + getClass().getSimpleName() + " already trains another model's parameters; "
                     + "give each model its own optimizer");
         }
@@ -200,7 +200,7 @@ public abstract sealed class Optimizer permits SGD, RMSprop, Adam, Adagrad {
      * first step does this itself. Binding again to the same list does nothing.
      */
     public final void build(List<Parameter> parameters) {
-        if (bound == parameters) {
+        if (bound == parameters || bound != null && bound.equals(parameters)) {
             return;
         }
         if (bound != null) {

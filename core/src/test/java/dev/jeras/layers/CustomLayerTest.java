@@ -87,10 +87,11 @@ class CustomLayerTest {
     }
 
     @Test
-    void weightsComeInKerasOrderTrainableFirst() {
+    void weightsComeInKerasOrderLayerByLayer() {
         Sequential model = model().output(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        // Keras 3's Layer.weights: each layer's trainable then non-trainable variables, layer by layer.
         assertThat(model.weights()).extracting(Parameter::name)
-                .containsExactly("scale/scale", "dense/kernel", "dense/bias", "scale/calls");
+                .containsExactly("scale/scale", "scale/calls", "dense/kernel", "dense/bias");
         assertThat(model.trainableWeights()).extracting(Parameter::name).containsExactly("scale/scale", "dense/kernel", "dense/bias");
         assertThat(model.countParams()).isEqualTo(6 + 1 + 24 + 4);
         Layer scale = model.layers().get(1);
@@ -135,19 +136,19 @@ class CustomLayerTest {
     void setWeightsChecksCountAndShapesBeforeWriting() {
         Sequential model = model();
         List<Tensor> weights = model.getWeights();
-        float[] kernel = weights.get(1).toArray();
+        float[] kernel = weights.get(2).toArray();
         assertThatThrownBy(() -> model.setWeights(weights.subList(0, 3))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("has 4 weights [scale/scale, dense/kernel, dense/bias, scale/calls], received 3 arrays");
+                .hasMessageContaining("has 4 weights [scale/scale, scale/calls, dense/kernel, dense/bias], received 3 arrays");
         List<Tensor> wrong = new java.util.ArrayList<>(weights);
-        wrong.set(1, Tensor.zeros(6, 4));
-        wrong.set(2, Tensor.zeros(5));
+        wrong.set(2, Tensor.zeros(6, 4));
+        wrong.set(3, Tensor.zeros(5));
         assertThatThrownBy(() -> model.setWeights(wrong)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("weight 2 (dense/bias) has shape (4,), received (5,)");
-        assertThat(model.getWeights().get(1).toArray()).as("nothing written by a refused setWeights").isEqualTo(kernel);
-        wrong.set(2, Tensor.of(new float[] {1, 2, 3, 4}, 4));
+                .hasMessageContaining("weight 3 (dense/bias) has shape (4,), received (5,)");
+        assertThat(model.getWeights().get(2).toArray()).as("nothing written by a refused setWeights").isEqualTo(kernel);
+        wrong.set(3, Tensor.of(new float[] {1, 2, 3, 4}, 4));
         model.setWeights(wrong);
-        assertThat(model.getWeights().get(1).toArray()).containsOnly(0f);
-        assertThat(model.getWeights().get(2).toArray()).containsExactly(1, 2, 3, 4);
+        assertThat(model.getWeights().get(2).toArray()).containsOnly(0f);
+        assertThat(model.getWeights().get(3).toArray()).containsExactly(1, 2, 3, 4);
     }
 
     @Test

@@ -21,6 +21,7 @@ import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.Sequential;
 import dev.jeras.Targets;
 import dev.jeras.IntTensor;
+import java.util.List;
 
 /**
  * Finite-difference checks of every backward pass. Each check reduces a layer's output to a scalar
@@ -124,6 +125,87 @@ public class GradientCheckTest {
             compare(pred.array(), grad.toArray(), () -> loss.sum(kernels, pred, Targets.of(IntTensor.of(labels, labels.length)), null, null, 0f) / 4,
                     "loss fromLogits=" + fromLogits);
         }
+    }
+
+    /** Every activation, in Dense and as an Activation layer (softmax's Jacobian included). */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void everyActivation(Kernels kernels) {
+        for (Activation a : Activation.values()) {
+            checkLayer(new Dense(5, a), Shape.of(4), 3, kernels, true);
+            checkLayer(new ActivationLayer(a), Shape.of(6), 3, kernels, true);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void batchNormalizationInTraining(Kernels kernels) {
+        // Backward follows a training forward (batch statistics); inference writes nothing a backward could use.
+        checkLayer(new BatchNormalization(), Shape.of(5), 6, kernels, true);
+        checkLayer(new BatchNormalization(0.9, 0.5), Shape.of(3), 2, kernels, true);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void rescaling(Kernels kernels) {
+        checkLayer(new Rescaling(1 / 255.0, -0.5), Shape.of(2, 3), 2, kernels, true);
+    }
+
+    /** Each loss's gradient with respect to the predictions, with and without sample weights. */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void everyLoss(Kernels kernels) {
+        SplittableRandom rng = new SplittableRandom(21);
+        int rows = 4;
+        int cols = 3;
+        float[] oneHot = new float[rows * cols];
+        float[] binary = new float[rows * cols];
+        float[] values = randomTensor(rng, rows, cols).toArray();
+        for (int r = 0; r < rows; r++) {
+            oneHot[r * cols + (r % cols)] = 1;
+            for (int j = 0; j < cols; j++) {
+                binary[r * cols + j] = (r + j) % 2;
+            }
+        }
+        float[] weights = {0.5f, 2f, 0f, 1.5f};
+        record Case(dev.jeras.losses.Loss loss, Targets targets, boolean probabilities) {
+        }
+        List<Case> cases = List.of(
+                new Case(new dev.jeras.losses.CategoricalCrossentropy(true, 0.1), Targets.of(Tensor.of(oneHot, rows, cols)), false),
+                new Case(new dev.jeras.losses.CategoricalCrossentropy(false), Targets.of(Tensor.of(oneHot, rows, cols)), true),
+                new Case(new dev.jeras.losses.BinaryCrossentropy(true, 0.2), Targets.of(Tensor.of(binary, rows, cols)), false),
+                new Case(new dev.jeras.losses.BinaryCrossentropy(false), Targets.of(Tensor.of(binary, rows, cols)), true),
+                new Case(new dev.jeras.losses.MeanSquaredError(), Targets.of(Tensor.of(values, rows, cols)), false),
+                new Case(new dev.jeras.losses.MeanAbsoluteError(), Targets.of(Tensor.of(values, rows, cols)), false),
+                new Case(new dev.jeras.losses.Huber(0.5), Targets.of(Tensor.of(values, rows, cols)), false));
+        for (Case c : cases) {
+            for (float[] w : new float[][] {null, weights}) {
+                Tensor pred = randomTensor(rng, rows, cols);
+                if (c.probabilities()) {
+                    for (int i = 0; i < pred.size(); i++) {
+                        pred.array()[i] = 0.1f + 0.8f * Math.abs(pred.array()[i]) / 3; // inside (0, 1), away from the clip
+                    }
+                }
+                c.loss().check(c.targets(), Shape.of(cols));
+                Tensor grad = Tensor.zeros(rows, cols);
+                c.loss().sum(kernels, pred, c.targets(), w, grad, 1f / rows);
+                compare(pred.array(), grad.toArray(), () -> c.loss().sum(kernels, pred, c.targets(), w, null, 0f) / rows,
+                        c.loss().name() + (w == null ? "" : " weighted"));
+            }
+        }
+    }
+
+    /** Sparse cross-entropy with sample weights: the weighted path and the fused kernel path agree on the gradient. */
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void weightedSparseCrossEntropy(Kernels kernels) {
+        Loss loss = new SparseCategoricalCrossentropy(true);
+        Targets labels = Targets.of(IntTensor.of(new int[] {2, 0, 1}, 3));
+        float[] w = {1f, 0.25f, 3f};
+        Tensor pred = randomTensor(new SplittableRandom(8), 3, 4);
+        Tensor grad = Tensor.zeros(3, 4);
+        loss.sum(kernels, pred, labels, w, grad, 1f / 3);
+        compare(pred.array(), grad.toArray(), () -> loss.sum(kernels, pred, labels, w, null, 0f) / 3, "weighted scce");
     }
 
     /** Checks dL/dx and dL/dparams of one layer with {@code L = sum(forward(x) * r)}. */

@@ -34,6 +34,30 @@ class ProgbarTest {
         assertThat(printed()).isEqualTo("1875/1875 ━━━━━━━━━━━━━━━━━━━━ 2s 1ms/step - accuracy: 0.9135 - loss: 0.2980\n");
     }
 
+    /** Keras 3 with validation data: the epoch's line waits for the validation metrics and ends with them. */
+    @Test
+    void fitLineWithValidationAndSeveralMetrics() {
+        Progbar bar = new Progbar(1688, 1, false, out, () -> now, "accuracy", "loss", "mae").holdFinalLine();
+        for (int step = 1; step <= 1688; step++) {
+            now += 2_000_000;
+            bar.update(step, new double[] {0.8712, 0.4391, 0.0004});
+        }
+        assertThat(printed()).as("nothing before the validation has run").isEmpty();
+        now += 300_000_000;
+        bar.finish(new String[] {"accuracy", "loss", "mae", "val_accuracy", "val_loss", "val_mae"},
+                new double[] {0.8712, 0.4391, 0.0004, 0.9621, 0.1332, 0.05});
+        assertThat(printed()).isEqualTo("1688/1688 ━━━━━━━━━━━━━━━━━━━━ 4s 2ms/step - accuracy: 0.8712 - loss: 0.4391 - mae: 4.0000e-04"
+                + " - val_accuracy: 0.9621 - val_loss: 0.1332 - val_mae: 0.0500\n");
+
+        Progbar two = new Progbar(10, 2, false, out, () -> now, "loss").holdFinalLine();
+        for (int step = 1; step <= 10; step++) {
+            now += 1_000_000;
+            two.update(step, new double[] {0.5});
+        }
+        two.finish(new String[] {"loss", "val_loss"}, new double[] {0.5, 0.25});
+        assertThat(printed()).endsWith("10/10 - 0s - 1ms/step - loss: 0.5000 - val_loss: 0.2500\n");
+    }
+
     @Test
     void evaluateLineAtVerboseTwo() {
         Progbar bar = new Progbar(313, 2, false, out, () -> now, "accuracy", "loss");

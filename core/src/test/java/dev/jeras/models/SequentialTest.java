@@ -155,7 +155,7 @@ class SequentialTest {
         assertThat(simd.epochs()).isEqualTo(3);
         assertThat(simd.loss().get(2)).isLessThan(simd.loss().get(0) * 0.5);
         assertThat(simd.accuracy().get(2)).isGreaterThan(0.9);
-        assertThat(again).as("same seed, same run").isEqualTo(simd);
+        assertThat(again.history()).as("same seed, same run").isEqualTo(simd.history());
         for (int e = 0; e < 3; e++) {
             assertThat(scalar.loss().get(e)).as("scalar and simd train alike").isCloseTo(simd.loss().get(e), offset(1e-3));
         }
@@ -176,7 +176,7 @@ class SequentialTest {
         bytes.reset();
         model.fit(problem.x, problem.y, FitOptions.epochs(1).verbose(1));
         assertThat(bytes.toString(StandardCharsets.UTF_8))
-                .matches("Epoch 1/1\n4/4 ━{20} \\d+s \\d+(us|ms|s)/step - accuracy: \\d\\.\\d{4} - loss: \\d\\.\\d{4}\n");
+                .as("Keras prints no Epoch 1/1 header for a single epoch").matches("4/4 ━{20} \\d+s \\d+(us|ms|s)/step - accuracy: \\d\\.\\d{4} - loss: \\d\\.\\d{4}\n");
 
         bytes.reset();
         EvalResult r = model.evaluate(problem.x, problem.y, 2);
