@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+
 import dev.jeras.activations.Activation;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Flatten;

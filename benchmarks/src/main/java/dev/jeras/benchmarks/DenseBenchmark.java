@@ -15,10 +15,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.jeras.activations.Activation;
-import dev.jeras.layers.Dense;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
+import dev.jeras.activations.Activation;
+import dev.jeras.layers.Dense;
 
 /**
  * The quickstart's first layer, Dense(784 -> 128, relu), forward and backward at batch 32 as in

@@ -5,18 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.jeras.activations.Activation;
-import dev.jeras.optimizers.Adam;
-import dev.jeras.layers.Dense;
-import dev.jeras.layers.Dropout;
-import dev.jeras.models.EvalResult;
-import dev.jeras.models.FitOptions;
-import dev.jeras.layers.Flatten;
-import dev.jeras.models.Sequential;
-import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.Tensor;
+import dev.jeras.activations.Activation;
 import dev.jeras.datasets.Mnist;
 import dev.jeras.kernels.Kernels;
+import dev.jeras.layers.Dense;
+import dev.jeras.layers.Dropout;
+import dev.jeras.layers.Flatten;
+import dev.jeras.losses.SparseCategoricalCrossentropy;
+import dev.jeras.models.EvalResult;
+import dev.jeras.models.FitOptions;
+import dev.jeras.models.Sequential;
+import dev.jeras.optimizers.Adam;
 
 /**
  * The quickstart's training, end to end, in the JVM it is started in (fresh, with default flags and

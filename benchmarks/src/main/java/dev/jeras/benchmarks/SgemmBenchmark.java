@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.jeras.kernels.Kernels;
 import dev.jeras.Shape;
+import dev.jeras.kernels.Kernels;
 
 /**
  * {@code C = A.B} at the shapes the quickstart runs (batch 32 and 256) and at squares, per kernels,

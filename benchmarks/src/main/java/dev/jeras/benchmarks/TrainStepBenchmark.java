@@ -14,14 +14,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import dev.jeras.Tensor;
 import dev.jeras.activations.Activation;
-import dev.jeras.optimizers.Adam;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
-import dev.jeras.models.Sequential;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
-import dev.jeras.Tensor;
+import dev.jeras.models.Sequential;
+import dev.jeras.optimizers.Adam;
 
 /**
  * One whole training step of the quickstart model at batch 32 (forward with dropout, fused loss,

@@ -1,11 +1,12 @@
 package dev.jeras.layers;
 
 import java.util.random.RandomGenerator;
+
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.activations.Activation;
-import dev.jeras.regularizers.Regularizer;
 import dev.jeras.initializers.Initializer;
+import dev.jeras.regularizers.Regularizer;
 
 /**
  * A fully connected layer: {@code y = activation(x . kernel + bias)} with a kernel of shape

@@ -1,6 +1,7 @@
 package dev.jeras.layers;
 
 import java.util.random.RandomGenerator;
+
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 

@@ -8,11 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
-import dev.jeras.kernels.Kernels;
-import dev.jeras.regularizers.Regularizer;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.initializers.Initializer;
+import dev.jeras.kernels.Kernels;
+import dev.jeras.regularizers.Regularizer;
 
 /**
  * A layer in Keras's lifecycle: the constructor checks its configuration, {@link #build} creates the

@@ -1,9 +1,8 @@
 package dev.jeras.layers;
 
-import dev.jeras.regularizers.Regularizer;
-
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
+import dev.jeras.regularizers.Regularizer;
 
 /**
  * A weight of a layer, created by {@link Layer#addWeight}: its value and, when it is trainable, the

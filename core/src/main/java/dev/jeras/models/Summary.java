@@ -1,6 +1,8 @@
 package dev.jeras.models;
 
+import java.util.List;
 import java.util.Locale;
+
 import dev.jeras.Shape;
 import dev.jeras.layers.Layer;
 
@@ -46,9 +48,33 @@ final class Summary {
         return line + "\n";
     }
 
+    /** One table row; a layer cell too long for its column wraps at spaces onto more lines, as Keras's rich table does. */
     private static String row(char bar, String layer, String shape, String params) {
-        return bar + " " + pad(layer, WIDTHS[0] - 2) + " " + bar + " " + pad(shape, WIDTHS[1] - 2) + " " + bar + " "
-                + " ".repeat(Math.max(0, WIDTHS[2] - 2 - params.length())) + params + " " + bar + "\n";
+        StringBuilder s = new StringBuilder();
+        List<String> lines = wrap(layer, WIDTHS[0] - 2);
+        for (int i = 0; i < lines.size(); i++) {
+            String sh = i == 0 ? shape : "";
+            String p = i == 0 ? params : "";
+            s.append(bar).append(' ').append(pad(lines.get(i), WIDTHS[0] - 2)).append(' ').append(bar).append(' ')
+                    .append(pad(sh, WIDTHS[1] - 2)).append(' ').append(bar).append(' ')
+                    .append(" ".repeat(Math.max(0, WIDTHS[2] - 2 - p.length()))).append(p).append(' ').append(bar).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new java.util.ArrayList<>();
+        String rest = text;
+        while (rest.length() > width) {
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut <= 0) {
+                cut = width;
+            }
+            lines.add(rest.substring(0, cut));
+            rest = rest.substring(cut).stripLeading();
+        }
+        lines.add(rest);
+        return lines;
     }
 
     private static String pad(String text, int width) {

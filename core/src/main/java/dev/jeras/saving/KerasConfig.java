@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.jeras.internal.Json;
 import dev.jeras.Shape;
 import dev.jeras.activations.Activation;
 import dev.jeras.initializers.Initializer;
+import dev.jeras.internal.Json;
 import dev.jeras.layers.ActivationLayer;
 import dev.jeras.layers.BatchNormalization;
 import dev.jeras.layers.Dense;

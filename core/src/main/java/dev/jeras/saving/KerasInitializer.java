@@ -1,6 +1,7 @@
 package dev.jeras.saving;
 
 import java.util.random.RandomGenerator;
+
 import dev.jeras.Shape;
 import dev.jeras.initializers.Initializer;
 

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.jeras.hdf5.Hdf5.Dataset;
-import dev.jeras.hdf5.Hdf5.Group;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
+import dev.jeras.hdf5.Hdf5.Dataset;
+import dev.jeras.hdf5.Hdf5.Group;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;

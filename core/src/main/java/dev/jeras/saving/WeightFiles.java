@@ -19,10 +19,10 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
+import dev.jeras.Shape;
 import dev.jeras.internal.AtomicFiles;
 import dev.jeras.internal.Json;
 import dev.jeras.internal.Npy;
-import dev.jeras.Shape;
 import dev.jeras.layers.Layer;
 import dev.jeras.layers.Parameter;
 import dev.jeras.models.Sequential;

@@ -8,17 +8,17 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.activations.Activation;
-import dev.jeras.optimizers.Adam;
-import dev.jeras.layers.Dense;
-import dev.jeras.layers.Dropout;
-import dev.jeras.models.FitOptions;
-import dev.jeras.layers.Flatten;
-import dev.jeras.layers.Parameter;
-import dev.jeras.models.Sequential;
-import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.Tensor;
 import dev.jeras.UInt8Tensor;
+import dev.jeras.activations.Activation;
+import dev.jeras.layers.Dense;
+import dev.jeras.layers.Dropout;
+import dev.jeras.layers.Flatten;
+import dev.jeras.layers.Parameter;
+import dev.jeras.losses.SparseCategoricalCrossentropy;
+import dev.jeras.models.FitOptions;
+import dev.jeras.models.Sequential;
+import dev.jeras.optimizers.Adam;
 
 /**
  * Training is bit-identical for any number of threads: the kernels split outputs (blocks of C,

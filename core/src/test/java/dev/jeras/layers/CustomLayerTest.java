@@ -10,6 +10,7 @@ import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.initializers.Initializer;

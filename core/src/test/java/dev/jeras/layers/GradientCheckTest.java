@@ -2,6 +2,7 @@ package dev.jeras.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
@@ -10,18 +11,17 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.jeras.IntTensor;
+import dev.jeras.Shape;
+import dev.jeras.Targets;
+import dev.jeras.Tensor;
+import dev.jeras.activations.Activation;
 import dev.jeras.kernels.Kernels;
 import dev.jeras.kernels.ScalarKernels;
 import dev.jeras.kernels.SimdKernels;
-import dev.jeras.Shape;
-import dev.jeras.Tensor;
-import dev.jeras.activations.Activation;
 import dev.jeras.losses.Loss;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.Sequential;
-import dev.jeras.Targets;
-import dev.jeras.IntTensor;
-import java.util.List;
 
 /**
  * Finite-difference checks of every backward pass. Each check reduces a layer's output to a scalar

@@ -11,12 +11,12 @@ import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.kernels.ScalarKernels;
-import dev.jeras.kernels.SimdKernels;
-import dev.jeras.kernels.contract.ConcurrentPredict;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.UInt8Tensor;
+import dev.jeras.kernels.ScalarKernels;
+import dev.jeras.kernels.SimdKernels;
+import dev.jeras.kernels.contract.ConcurrentPredict;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.EvalResult;
 import dev.jeras.models.FitOptions;

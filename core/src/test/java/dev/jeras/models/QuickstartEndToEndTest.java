@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.datasets.DatasetException;
-import dev.jeras.datasets.Mnist;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.activations.Activation;
+import dev.jeras.callbacks.History;
+import dev.jeras.datasets.DatasetException;
+import dev.jeras.datasets.Mnist;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
 import dev.jeras.layers.Parameter;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.optimizers.Adam;
-import dev.jeras.callbacks.History;
 
 /**
  * The quickstart on the real MNIST: one epoch must reach 95% test accuracy (Keras reaches about

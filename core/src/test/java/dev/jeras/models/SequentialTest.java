@@ -11,22 +11,22 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.kernels.ScalarKernels;
-import dev.jeras.kernels.SimdKernels;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.UInt8Tensor;
 import dev.jeras.activations.Activation;
+import dev.jeras.callbacks.History;
+import dev.jeras.kernels.ScalarKernels;
+import dev.jeras.kernels.SimdKernels;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
+import dev.jeras.layers.GradientCheckTest;
 import dev.jeras.layers.Layer;
 import dev.jeras.layers.Softmax;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.optimizers.Adam;
 import dev.jeras.optimizers.SGD;
-import dev.jeras.callbacks.History;
-import dev.jeras.layers.GradientCheckTest;
 
 class SequentialTest {
 

@@ -7,16 +7,16 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.kernels.ScalarKernels;
 import dev.jeras.Tensor;
 import dev.jeras.UInt8Tensor;
 import dev.jeras.activations.Activation;
+import dev.jeras.kernels.ScalarKernels;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
+import dev.jeras.layers.GradientCheckTest;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.optimizers.Adam;
-import dev.jeras.layers.GradientCheckTest;
 
 /**
  * A training step allocates nothing. Two more epochs (2,000 more steps) may add only what each epoch

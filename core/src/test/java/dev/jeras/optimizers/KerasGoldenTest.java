@@ -7,12 +7,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.kernels.Kernels;
-import dev.jeras.kernels.ScalarKernels;
-import dev.jeras.kernels.SimdKernels;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.UInt8Tensor;
+import dev.jeras.kernels.Kernels;
+import dev.jeras.kernels.ScalarKernels;
+import dev.jeras.kernels.SimdKernels;
 import dev.jeras.layers.Parameter;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 

@@ -7,9 +7,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.internal.Json;
 import dev.jeras.Shape;
 import dev.jeras.activations.Activation;
+import dev.jeras.internal.Json;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;

@@ -18,16 +18,16 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jeras.Tensor;
+import dev.jeras.activations.Activation;
 import dev.jeras.internal.Json;
 import dev.jeras.internal.Npy;
 import dev.jeras.kernels.contract.ConcurrentPredict;
-import dev.jeras.testing.Python;
-import dev.jeras.Tensor;
-import dev.jeras.activations.Activation;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Flatten;
 import dev.jeras.layers.Parameter;
 import dev.jeras.models.Sequential;
+import dev.jeras.testing.Python;
 
 /** safetensors and npz, with no dependency: round trips, the byte layout, and every malformed file refused. */
 class WeightFilesTest {

@@ -10,17 +10,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import javax.imageio.ImageIO;
 
-import dev.jeras.layers.Layer;
-import dev.jeras.models.Sequential;
 import dev.jeras.Shape;
-import dev.jeras.layers.Softmax;
 import dev.jeras.Tensor;
 import dev.jeras.datasets.DatasetException;
 import dev.jeras.datasets.Idx;
 import dev.jeras.datasets.NumPy;
+import dev.jeras.layers.Layer;
+import dev.jeras.layers.Softmax;
+import dev.jeras.models.Sequential;
 
 /**
  * Classifies images with a saved model:

@@ -15,24 +15,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jeras.activations.Activation;
-import dev.jeras.optimizers.Adam;
-import dev.jeras.layers.Dense;
-import dev.jeras.layers.Dropout;
-import dev.jeras.models.FitOptions;
-import dev.jeras.layers.Flatten;
-import dev.jeras.models.Sequential;
-import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.UInt8Tensor;
+import dev.jeras.activations.Activation;
 import dev.jeras.datasets.DatasetException;
 import dev.jeras.datasets.Mnist;
+import dev.jeras.layers.Dense;
+import dev.jeras.layers.Dropout;
+import dev.jeras.layers.Flatten;
+import dev.jeras.losses.SparseCategoricalCrossentropy;
+import dev.jeras.models.FitOptions;
+import dev.jeras.models.Sequential;
+import dev.jeras.optimizers.Adam;
 
 /** predict.jar's program on images drawn from MNIST's test set, and on arrays and IDX files. */
 class PredictTest {

@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-import dev.jeras.hdf5.Hdf5;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Attribute;
@@ -16,6 +15,8 @@ import io.jhdf.api.WritableGroup;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
+
+import dev.jeras.hdf5.Hdf5;
 
 /**
  * Core's {@link Hdf5} service on jhdf (io.jhdf), a maintained pure-Java HDF5 library.

@@ -21,15 +21,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jeras.activations.Activation;
-import dev.jeras.layers.Dense;
-import dev.jeras.layers.Flatten;
-import dev.jeras.layers.Layer;
-import dev.jeras.saving.ModelFileException;
-import dev.jeras.models.Sequential;
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
+import dev.jeras.activations.Activation;
+import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
+import dev.jeras.layers.Flatten;
+import dev.jeras.layers.Layer;
+import dev.jeras.models.Sequential;
+import dev.jeras.saving.ModelFileException;
 
 /** Every bad file gives an error that names the file, the part and what was expected; nothing half-loaded, nothing lost. */
 class KerasFileErrorsTest {

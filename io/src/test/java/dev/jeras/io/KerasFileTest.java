@@ -15,20 +15,20 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jeras.Tensor;
 import dev.jeras.activations.Activation;
-import dev.jeras.optimizers.Adam;
+import dev.jeras.datasets.NumPy;
+import dev.jeras.kernels.contract.ConcurrentPredict;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
 import dev.jeras.layers.Layer;
-import dev.jeras.metrics.Metric;
-import dev.jeras.optimizers.SGD;
-import dev.jeras.models.Sequential;
 import dev.jeras.layers.Softmax;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
-import dev.jeras.Tensor;
-import dev.jeras.datasets.NumPy;
-import dev.jeras.kernels.contract.ConcurrentPredict;
+import dev.jeras.metrics.Metric;
+import dev.jeras.models.Sequential;
+import dev.jeras.optimizers.Adam;
+import dev.jeras.optimizers.SGD;
 import dev.jeras.testing.Python;
 
 /** .keras and .weights.h5 files: Keras's structure, read back by the HDF5 C library, and bit-exact round trips. */

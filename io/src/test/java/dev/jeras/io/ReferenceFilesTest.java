@@ -5,9 +5,9 @@ import static org.assertj.core.data.Offset.offset;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jeras.models.Sequential;
 import dev.jeras.Tensor;
 import dev.jeras.datasets.NumPy;
+import dev.jeras.models.Sequential;
 
 /** The files Keras 3.15.1 wrote load, and predict as Keras does. */
 class ReferenceFilesTest {

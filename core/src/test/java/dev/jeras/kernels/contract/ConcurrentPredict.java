@@ -11,15 +11,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.jeras.Tensor;
 import dev.jeras.activations.Activation;
-import dev.jeras.optimizers.Adam;
+import dev.jeras.kernels.Kernels;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
 import dev.jeras.layers.Flatten;
-import dev.jeras.models.Sequential;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
-import dev.jeras.Tensor;
-import dev.jeras.kernels.Kernels;
+import dev.jeras.models.Sequential;
+import dev.jeras.optimizers.Adam;
 
 /**
  * The serving check, for any kernels (the OpenBLAS tests in {@code native/} run it too): one trained
