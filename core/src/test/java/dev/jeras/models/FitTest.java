@@ -193,6 +193,30 @@ class FitTest {
     }
 
     @Test
+    void modelCheckpointSavesEachEpochOrTheBest(@TempDir Path dir) throws Exception {
+        Sequential model = model(11);
+        String pattern = dir.resolve("ckpt-{epoch:02d}-{val_loss:.3f}.npz").toString();
+        History history = model.fit(PROBLEM.x(), PROBLEM.y(), FitOptions.epochs(3).validationSplit(0.2).verbose(0)
+                .callbacks(new dev.jeras.callbacks.ModelCheckpoint(pattern, "val_loss", false, true, 0)));
+        for (int e = 0; e < 3; e++) {
+            String name = String.format(java.util.Locale.ROOT, "ckpt-%02d-%.3f.npz", e + 1, history.get("val_loss").get(e));
+            assertThat(dir.resolve(name)).exists();
+        }
+        List<Tensor> trained = model.getWeights();
+        List<Tensor> zeros = new ArrayList<>();
+        for (Tensor w : trained) {
+            zeros.add(Tensor.zeros(w.shape().dims()));
+        }
+        model.setWeights(zeros);
+        model.loadWeights(dir.resolve(String.format(java.util.Locale.ROOT, "ckpt-03-%.3f.npz", history.get("val_loss").get(2))));
+        for (int i = 0; i < trained.size(); i++) {
+            assertThat(model.getWeights().get(i).toArray()).as("the last checkpoint holds the final weight %d", i)
+                    .isEqualTo(trained.get(i).toArray());
+        }
+        assertThatThrownBy(() -> new dev.jeras.callbacks.ModelCheckpoint("model.h5")).hasMessageContaining("must end in .keras");
+    }
+
+    @Test
     void sampleAndClassWeightsWeighTheLoss() {
         // With every weight 2 the loss doubles: Keras divides the weighted sum by the batch size.
         Sequential a = model(8);
