@@ -37,7 +37,7 @@ public final class LearningRateScheduler extends BaseCallback {
         }
         model().optimizer().setLearningRate(lr);
         if (verbose > 0) {
-            out().printf(Locale.ROOT, "%nEpoch %d: LearningRateScheduler setting learning rate to %s.%n", epoch + 1, lr);
+            out().printf(Locale.ROOT, "%nEpoch %d: LearningRateScheduler setting learning rate to %s.%n", epoch + 1, pythonRepr(lr));
         }
     }
 }

@@ -71,7 +71,7 @@ public final class ReduceLROnPlateau extends BaseCallback {
                     double lr = Math.max(old * factor, minLr);
                     model().optimizer().setLearningRate(lr);
                     if (verbose > 0) {
-                        out().printf(Locale.ROOT, "%nEpoch %d: ReduceLROnPlateau reducing learning rate to %s.%n", epoch + 1, (float) lr);
+                        out().printf(Locale.ROOT, "%nEpoch %d: ReduceLROnPlateau reducing learning rate to %s.%n", epoch + 1, pythonRepr(lr));
                     }
                     cooldownCounter = cooldown;
                     wait = 0;

@@ -168,8 +168,10 @@ class FitTest {
             }
         };
         plateau.fit(PROBLEM.x(), PROBLEM.y(), FitOptions.epochs(4).verbose(0)
-                .callbacks(new ReduceLROnPlateau("loss", 0.5, 0, 1e9, 0, 0, 0), flat));
+                .callbacks(new ReduceLROnPlateau("loss", 0.5, 0, 1e9, 0, 0, 1), flat));
         assertThat(second.learningRate()).as("min_delta 1e9 means no epoch improves").isCloseTo(0.01f * 0.125f, offset(1e-9f));
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("\nEpoch 2: ReduceLROnPlateau reducing learning rate to 0.004999999888241291.\n");
     }
 
     @Test
