@@ -46,6 +46,12 @@ public final class Dropout extends Layer {
     }
 
     @Override
+    public void reseed(RandomGenerator rng) {
+        requireBuilt();
+        this.rng = rng instanceof RandomGenerator.SplittableGenerator s ? s.split() : rng;
+    }
+
+    @Override
     public Tensor forward(Tensor x, boolean training) {
         if (!training) {
             return x; // writes no field: inference may run on many threads

@@ -480,6 +480,15 @@ public abstract class Layer {
         }
     }
 
+    /**
+     * Restarts the random numbers the layer draws in training (a dropout mask per step) from
+     * {@code rng}, on a built layer. Layers without randomness ignore it; a model passes a split of
+     * its generator to each layer in turn. Distributed training uses it to give every worker and
+     * round its own reproducible stream.
+     */
+    public void reseed(RandomGenerator rng) {
+    }
+
     /** The Keras class name shown by {@code summary()}. */
     public String typeName() {
         return getClass().getSimpleName();

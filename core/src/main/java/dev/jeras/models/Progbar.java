@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * {@code 313/313 - 0s - 1ms/step - accuracy: 0.9783 - loss: 0.0715}. Values given are already
  * running means, as Keras's stateful metrics are.
  */
-final class Progbar {
+public final class Progbar {
 
     private static final int WIDTH = 20;
     private static final long INTERVAL_NANOS = 50_000_000L;
@@ -36,6 +36,15 @@ final class Progbar {
     private long lastDraw;
     private int previousWidth;
 
+    /**
+     * A bar of {@code target} steps printing to {@code out} (redrawn in place when {@code out} is the
+     * terminal's standard output), with the values of {@code names}; for a training loop of one's own.
+     */
+    public Progbar(int target, int verbose, PrintStream out, String... names) {
+        this(target, verbose, out == System.out && System.console() != null && System.console().isTerminal(), out, System::nanoTime,
+                names);
+    }
+
     Progbar(int target, int verbose, boolean dynamic, PrintStream out, LongSupplier clock, String... names) {
         this.target = target;
         this.verbose = verbose;
@@ -51,13 +60,13 @@ final class Progbar {
      * Leaves the final line to {@link #finish}, which can add values known only after the last
      * step (the epoch's {@code val_} metrics), as Keras's {@code ProgbarLogger} does at the epoch's end.
      */
-    Progbar holdFinalLine() {
+    public Progbar holdFinalLine() {
         holdFinalLine = true;
         return this;
     }
 
     /** Records that {@code current} steps are done, with the running value of each metric (in the order of the names). */
-    void update(int current, double[] values) {
+    public void update(int current, double[] values) {
         long now = clock.getAsLong();
         double perStep = secondsPerStep(current, now);
         boolean last = current >= target && !holdFinalLine;
@@ -70,7 +79,7 @@ final class Progbar {
     }
 
     /** Prints the final line with these values (the epoch's logs, validation included). */
-    void finish(String[] names, double[] values) {
+    public void finish(String[] names, double[] values) {
         long now = clock.getAsLong();
         finalLine(target, secondsPerStep(target, now), now, names, values);
     }

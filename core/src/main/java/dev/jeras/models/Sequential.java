@@ -137,6 +137,26 @@ public final class Sequential extends Layer {
         return this;
     }
 
+    /**
+     * Restarts a built model's random streams (dropout masks, the shuffling of {@code fit} without a
+     * seed) from {@code seed}, as if it had been built with that seed; the weights stay as they are.
+     * For a model just loaded from a file, whose streams start from a random seed.
+     */
+    public Sequential reseed(long seed) {
+        reseed(new SplittableRandom(seed));
+        return this;
+    }
+
+    @Override
+    public void reseed(RandomGenerator generator) {
+        requireBuilt();
+        SplittableRandom root = generator instanceof SplittableRandom s ? s : new SplittableRandom(generator.nextLong());
+        this.rng = root.split();
+        for (Layer layer : layers) {
+            layer.reseed(root.split());
+        }
+    }
+
     /** Computes with {@code kernels} instead of {@link Kernels#active()}; call before the model is built. */
     public Sequential useKernels(Kernels kernels) {
         setKernels(kernels);
