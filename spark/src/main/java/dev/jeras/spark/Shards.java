@@ -32,6 +32,36 @@ final class Shards {
     private Shards() {
     }
 
+    /** Sends key k to partition k. */
+    static final class ByKey extends org.apache.spark.Partitioner {
+
+        private final int partitions;
+
+        ByKey(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (Integer) key;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ByKey b && b.partitions == partitions;
+        }
+
+        @Override
+        public int hashCode() {
+            return partitions;
+        }
+    }
+
     /** One partition's samples, row-major. */
     record Shard(int partition, int n, float[] x, int[] y) implements Serializable {
     }
@@ -137,11 +167,25 @@ final class Shards {
      * The samples in {@code workers} partitions (0: as they are), each made one checked block
      * sorted by the samples' places in the input, cached. Every sample must have
      * {@code featureCount} values and a label below {@code classes}; a partition may not be empty.
+     *
+     * <p>The samples always pass through one shuffle, sample i going to partition {@code i % workers}
+     * (or staying in its partition): the shards' lineage then starts at the shuffle's files, so
+     * a round's tasks do not carry the input (data parallelized from the driver would otherwise travel
+     * with every task of every round), and a lost shard is rebuilt from those files.
      */
     static JavaRDD<Shard> of(JavaRDD<Sample> samples, int workers, int featureCount, int classes, String featuresWhat,
                              String labelWhat) {
         JavaPairRDD<Sample, Long> indexed = samples.zipWithIndex();
-        JavaPairRDD<Sample, Long> placed = workers > 0 && workers != indexed.getNumPartitions() ? indexed.repartition(workers) : indexed;
+        int parts = workers > 0 ? workers : indexed.getNumPartitions();
+        JavaPairRDD<Integer, Tuple2<Sample, Long>> keyed = JavaPairRDD.fromJavaRDD(indexed.mapPartitionsWithIndex((partition, it) -> {
+            List<Tuple2<Integer, Tuple2<Sample, Long>>> out = new ArrayList<>();
+            while (it.hasNext()) {
+                Tuple2<Sample, Long> t = it.next();
+                out.add(new Tuple2<>(workers > 0 ? (int) (t._2() % workers) : partition, t));
+            }
+            return out.iterator();
+        }, true));
+        JavaRDD<Tuple2<Sample, Long>> placed = keyed.partitionBy(new ByKey(parts)).values();
         return placed.mapPartitionsWithIndex((partition, it) -> {
             List<Tuple2<Sample, Long>> rows = new ArrayList<>();
             it.forEachRemaining(rows::add);

@@ -50,8 +50,13 @@ import dev.jeras.optimizers.Optimizer;
  */
 public final class SparkTrainer {
 
-    /** Where the time of one round went, seconds, and the bytes it moved. */
-    public record RoundTimes(int round, double broadcastSeconds, double computeSeconds, double aggregateSeconds,
+    /**
+     * Where the time of one round went, in seconds: writing and broadcasting the model, the slowest
+     * worker's compute (of which {@code loadSeconds} reading the model from its bytes), everything
+     * else of the job (scheduling, fetching the broadcast, returning and averaging the results), the
+     * whole; and the bytes it moved.
+     */
+    public record RoundTimes(int round, double broadcastSeconds, double computeSeconds, double loadSeconds, double aggregateSeconds,
                              double totalSeconds, long broadcastBytes, long resultBytesPerWorker, int workers) {
     }
 
@@ -246,12 +251,16 @@ public final class SparkTrainer {
         average(gathered);
         long end = System.nanoTime();
         double compute = 0;
+        double load = 0;
         long resultBytes = 0;
         for (PartResult p : gathered.parts.values()) {
-            compute = Math.max(compute, (p.loadNanos() + p.trainNanos()) / 1e9);
+            if ((p.loadNanos() + p.trainNanos()) / 1e9 > compute) {
+                compute = (p.loadNanos() + p.trainNanos()) / 1e9;
+                load = p.loadNanos() / 1e9;
+            }
             resultBytes = p.bytes();
         }
-        rounds.add(new RoundTimes(round, (broadcastDone - start) / 1e9, compute,
+        rounds.add(new RoundTimes(round, (broadcastDone - start) / 1e9, compute, load,
                 (jobDone - broadcastDone) / 1e9 - compute + (end - jobDone) / 1e9, (end - start) / 1e9, bytes.length, resultBytes,
                 workers));
         return gathered;
