@@ -62,6 +62,8 @@ public final class SparkTrainer {
 
     private final Sequential model;
     private final List<RoundTimes> rounds = new ArrayList<>();
+    /** Names this training's config on the executors (broadcast ids restart with each SparkContext). */
+    private String configKey;
 
     /** Trains {@code model}, which must be compiled and have a declared input shape (or be built). */
     public SparkTrainer(Sequential model) {
@@ -166,6 +168,24 @@ public final class SparkTrainer {
             c.onTrainBegin(Map.of());
         }
         Map<String, Double> epochLogs = Map.of();
+        // The config (and the weights it starts from) travels once; each round sends only the state.
+        Broadcast<byte[]> config = jsc.broadcast(ModelBytes.of(model));
+        configKey = java.util.UUID.randomUUID().toString();
+        try {
+            epochLogs = epochLoop(jsc, shards, config, workers, roundsPerEpoch, input, options, callbacks, out);
+        } finally {
+            config.destroy();
+        }
+        for (Callback c : callbacks) {
+            c.onTrainEnd(epochLogs);
+        }
+        return history;
+    }
+
+    private Map<String, Double> epochLoop(JavaSparkContext jsc, JavaRDD<Shards.Shard> shards, Broadcast<byte[]> config, int workers,
+                                          int roundsPerEpoch, Shape input, SparkFitOptions options, List<Callback> callbacks,
+                                          PrintStream out) {
+        Map<String, Double> epochLogs = Map.of();
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
             if (options.verbose() > 0 && options.epochs() > 1) {
                 out.println("Epoch " + (epoch + 1) + "/" + options.epochs());
@@ -178,7 +198,7 @@ public final class SparkTrainer {
             long seen = 0;
             String[] names = null;
             for (int r = 0; r < roundsPerEpoch; r++) {
-                Gathered gathered = round(jsc, shards, workers, epoch * roundsPerEpoch + r, input, options);
+                Gathered gathered = round(jsc, shards, config, workers, epoch * roundsPerEpoch + r, input, options);
                 for (PartResult p : gathered.parts.values()) {
                     for (Map.Entry<String, Double> e : p.logs().entrySet()) {
                         sums.merge(e.getKey(), e.getValue() * p.samples(), Double::sum);
@@ -222,27 +242,25 @@ public final class SparkTrainer {
                 break;
             }
         }
-        for (Callback c : callbacks) {
-            c.onTrainEnd(epochLogs);
-        }
-        return history;
+        return epochLogs;
     }
 
-    /** One round: broadcast, local training on every partition, gather, average into the driver's model. */
-    private Gathered round(JavaSparkContext jsc, JavaRDD<Shards.Shard> shards, int workers, int round, Shape input,
-                           SparkFitOptions options) {
+    /** One round: broadcast the state, local training on every partition, gather, average into the driver's model. */
+    private Gathered round(JavaSparkContext jsc, JavaRDD<Shards.Shard> shards, Broadcast<byte[]> config, int workers, int round,
+                           Shape input, SparkFitOptions options) {
         long start = System.nanoTime();
-        byte[] bytes = ModelBytes.of(model);
-        Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+        RoundState state = RoundState.of(model);
+        Broadcast<RoundState> broadcast = jsc.broadcast(state);
         long broadcastDone = System.nanoTime();
         long seed = options.seed();
         int steps = options.localSteps();
         int batch = options.batchSizePerWorker();
         int[] sampleDims = input.dims();
+        String configId = configKey;
         Gathered gathered;
         try {
-            gathered = shards.mapPartitionsWithIndex((partition, it) ->
-                            List.of(trainShard(it.next(), broadcast.value(), seed, round, steps, batch, sampleDims)).iterator(), true)
+            gathered = shards.mapPartitionsWithIndex((partition, it) -> List.of(onExecutor(it.next(), config, configId,
+                            broadcast.value(), seed, round, steps, batch, sampleDims)).iterator(), true)
                     .treeAggregate(new Gathered(), Gathered::add, Gathered::merge, 2);
         } finally {
             broadcast.destroy();
@@ -261,9 +279,84 @@ public final class SparkTrainer {
             resultBytes = p.bytes();
         }
         rounds.add(new RoundTimes(round, (broadcastDone - start) / 1e9, compute, load,
-                (jobDone - broadcastDone) / 1e9 - compute + (end - jobDone) / 1e9, (end - start) / 1e9, bytes.length, resultBytes,
+                (jobDone - broadcastDone) / 1e9 - compute + (end - jobDone) / 1e9, (end - start) / 1e9, state.bytes(), resultBytes,
                 workers));
         return gathered;
+    }
+
+    /** What a round starts from: every weight and optimizer variable, the step count and the learning rate. */
+    record RoundState(float[][] weights, float[][] slots, long iterations, float learningRate) implements Serializable {
+
+        static RoundState of(Sequential model) {
+            model.optimizer().build(model.trainableWeights());
+            List<Tensor> w = model.getWeights();
+            List<Tensor> s = model.optimizer().slotVariables();
+            float[][] weights = new float[w.size()][];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = w.get(i).toArray();
+            }
+            float[][] slots = new float[s.size()][];
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = s.get(i).toArray();
+            }
+            return new RoundState(weights, slots, model.optimizer().iterations(), model.optimizer().learningRate());
+        }
+
+        long bytes() {
+            long n = 12;
+            for (float[] a : weights) {
+                n += 4L * a.length;
+            }
+            for (float[] a : slots) {
+                n += 4L * a.length;
+            }
+            return n;
+        }
+
+        /** Puts this state into {@code model} (of the same config). */
+        void applyTo(Sequential model) {
+            List<Tensor> current = model.getWeights();
+            List<Tensor> values = new ArrayList<>();
+            for (int i = 0; i < weights.length; i++) {
+                values.add(Tensor.of(weights[i], current.get(i).shape().dims()));
+            }
+            model.setWeights(values);
+            model.optimizer().build(model.trainableWeights());
+            model.optimizer().setState(iterations, learningRate, List.of(slots));
+        }
+    }
+
+    /**
+     * Models an executor has loaded, by a key drawn for each training, so that a round costs no file
+     * parsing: a task takes one (or loads one), sets the round's state into it, trains, and gives it
+     * back. Kept for the last few trainings only.
+     */
+    private static final Map<String, java.util.concurrent.ConcurrentLinkedQueue<Sequential>> LOADED =
+            Collections.synchronizedMap(new java.util.LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, java.util.concurrent.ConcurrentLinkedQueue<Sequential>> eldest) {
+                    return size() > 4;
+                }
+            });
+
+    private static PartResult onExecutor(Shards.Shard shard, Broadcast<byte[]> config, String configId, RoundState state, long seed,
+                                         int round, int steps, int batch, int[] sampleDims) {
+        java.util.function.BiConsumer<Integer, Integer> fault = faultForTests;
+        if (fault != null) {
+            fault.accept(round, shard.partition());
+        }
+        long start = System.nanoTime();
+        java.util.concurrent.ConcurrentLinkedQueue<Sequential> pool =
+                LOADED.computeIfAbsent(configId, k -> new java.util.concurrent.ConcurrentLinkedQueue<>());
+        Sequential local = pool.poll();
+        if (local == null) {
+            local = ModelBytes.load(config.value(), "the model broadcast for training");
+        }
+        try {
+            return trainShard(shard, local, state, seed, round, steps, batch, sampleDims, System.nanoTime() - start);
+        } finally {
+            pool.offer(local);
+        }
     }
 
     /** The mean of the workers' weights and optimizer state, added in partition order, into the driver's model. */
@@ -319,14 +412,11 @@ public final class SparkTrainer {
     /** Tests only: called on the executor before each shard's round with (round, partition), to inject a task failure. */
     static volatile java.util.function.BiConsumer<Integer, Integer> faultForTests;
 
-    /** On an executor: one round of local training on one shard. */
-    static PartResult trainShard(Shards.Shard shard, byte[] modelBytes, long seed, int round, int steps, int batch, int[] sampleDims) {
+    /** One round of local training on one shard, from {@code state}, in {@code local} (a model of the same config). */
+    static PartResult trainShard(Shards.Shard shard, Sequential local, RoundState state, long seed, int round, int steps, int batch,
+                                 int[] sampleDims, long loadNanos) {
         long start = System.nanoTime();
-        java.util.function.BiConsumer<Integer, Integer> fault = faultForTests;
-        if (fault != null) {
-            fault.accept(round, shard.partition());
-        }
-        Sequential local = ModelBytes.load(modelBytes, "broadcast for round " + round);
+        state.applyTo(local);
         long streams = mix(seed, round, shard.partition());
         local.reseed(streams);
         long loaded = System.nanoTime();
@@ -351,21 +441,9 @@ public final class SparkTrainer {
         long trained = System.nanoTime();
         Map<String, Double> logs = new LinkedHashMap<>();
         h.history().forEach((k, v) -> logs.put(k, v.getLast()));
-        List<Tensor> w = local.getWeights();
-        float[][] weights = new float[w.size()][];
-        long bytes = 0;
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = w.get(i).toArray();
-            bytes += 4L * weights[i].length;
-        }
-        List<Tensor> s = local.optimizer().slotVariables();
-        float[][] slots = new float[s.size()][];
-        for (int i = 0; i < slots.length; i++) {
-            slots[i] = s.get(i).toArray();
-            bytes += 4L * slots[i].length;
-        }
-        return new PartResult(shard.partition(), weights, slots, local.optimizer().iterations(), logs, count, loaded - start,
-                trained - loaded, bytes);
+        RoundState after = RoundState.of(local);
+        return new PartResult(shard.partition(), after.weights(), after.slots(), after.iterations(), logs, count,
+                loadNanos + (loaded - start), trained - loaded, after.bytes());
     }
 
     /** What one partition sends back after a round. */

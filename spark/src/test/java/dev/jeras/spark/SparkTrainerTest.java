@@ -85,6 +85,7 @@ class SparkTrainerTest {
         List<Sample> data = blobs(200, 1);
         Sequential model = model(1);
         byte[] before = ModelBytes.of(model);
+        SparkTrainer.RoundState start = SparkTrainer.RoundState.of(model);
         SparkTrainer trainer = new SparkTrainer(model);
         // 2 partitions of 100 (parallelize splits in order), 4 steps of 32 each: one round is the whole epoch.
         SparkFitOptions options = SparkFitOptions.epochs(1).workers(0).localSteps(4).batchSizePerWorker(32).seed(9).verbose(0);
@@ -100,7 +101,8 @@ class SparkTrainerTest {
                 System.arraycopy(data.get(p * 100 + i).features(), 0, x, i * 8, 8);
                 y[i] = data.get(p * 100 + i).label();
             }
-            parts.add(SparkTrainer.trainShard(new Shards.Shard(p, 100, x, y), before, 9, 0, 4, 32, new int[] {8}));
+            parts.add(SparkTrainer.trainShard(new Shards.Shard(p, 100, x, y), ModelBytes.load(before, "the model before"), start, 9, 0, 4,
+                    32, new int[] {8}, 0));
         }
         List<Tensor> weights = model.getWeights();
         for (int i = 0; i < weights.size(); i++) {
