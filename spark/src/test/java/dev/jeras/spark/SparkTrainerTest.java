@@ -237,6 +237,38 @@ class SparkTrainerTest {
     }
 
     @Test
+    void validationCallbacksAndProgressRunOnTheDriver() {
+        List<Sample> data = blobs(600, 10);
+        List<Sample> val = blobs(200, 11);
+        float[] vx = new float[200 * 8];
+        byte[] vy = new byte[200];
+        for (int i = 0; i < 200; i++) {
+            System.arraycopy(val.get(i).features(), 0, vx, i * 8, 8);
+            vy[i] = (byte) val.get(i).label();
+        }
+        Tensor xVal = Tensor.of(vx, 200, 8);
+        dev.jeras.UInt8Tensor yVal = dev.jeras.UInt8Tensor.wrap(vy, 200);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        Sequential model = model(10).output(new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        List<Integer> rounds = new ArrayList<>();
+        dev.jeras.callbacks.Callback counter = new dev.jeras.callbacks.Callback() {
+            @Override
+            public void onTrainBatchEnd(int batch, java.util.Map<String, Double> logs) {
+                rounds.add(batch);
+            }
+        };
+        var history = new SparkTrainer(model).fit(jsc.parallelize(data, 2), SparkFitOptions.epochs(3).localSteps(3)
+                .batchSizePerWorker(16).validationData(xVal, yVal).callbacks(counter));
+        assertThat(history.history().keySet()).containsExactly("accuracy", "loss", "val_accuracy", "val_loss");
+        assertThat(history.get("val_loss").getLast()).as("validation on the driver's averaged model")
+                .isCloseTo(model.evaluate(xVal, yVal, 0).loss(), org.assertj.core.data.Offset.offset(1e-6));
+        // ceil(600 / (2 workers x 3 steps x 16)) = 7 rounds an epoch.
+        assertThat(rounds).hasSize(21).startsWith(0, 1, 2, 3, 4, 5, 6, 0);
+        String printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(printed).contains("Epoch 1/3\n7/7 ━━━━━━━━━━━━━━━━━━━━ ").contains(" - val_accuracy: ").contains("Epoch 3/3");
+    }
+
+    @Test
     void anEstimatorInAPipeline() {
         JerasEstimator estimator = new JerasEstimator(model(8), SparkFitOptions.epochs(2).localSteps(5).batchSizePerWorker(16).verbose(0));
         org.apache.spark.ml.Pipeline pipeline = new org.apache.spark.ml.Pipeline()
