@@ -284,6 +284,23 @@ class FitTest {
     }
 
     @Test
+    void theRegularizationPenaltyIsPartOfTheLossAsInKeras() {
+        Sequential m = new Sequential(new Input(2, 4), new Flatten(),
+                new Dense(3).kernelRegularizer(dev.jeras.regularizers.Regularizer.l2(0.1))).useKernels(new ScalarKernels()).seed(1)
+                .output(out);
+        m.compile(new SGD(0.01), new SparseCategoricalCrossentropy(true));
+        Tensor x = PROBLEM.x().rows(0, 64);
+        UInt8Tensor y = PROBLEM.y().rows(0, 64);
+        EvalResult r = m.evaluate(x, y, 32, 0);
+        double data = new SparseCategoricalCrossentropy(true).call(y, m.predict(x));
+        double squares = 0;
+        for (float w : m.layers().get(1).getWeights().get(0).toArray()) {
+            squares += (double) w * w;
+        }
+        assertThat(r.loss()).isCloseTo(data + 0.1 * squares, offset(1e-5));
+    }
+
+    @Test
     void uint8LabelsStillWork() {
         UInt8Tensor y = PROBLEM.y();
         Sequential model = model(10);
