@@ -75,7 +75,10 @@ public final class SparkTrainer {
                 throw new IllegalArgumentException("model " + model.name() + " declares no input shape; start it with an Input or a "
                         + "Flatten(28, 28) so that the workers know the features per sample");
             }
-            model.summary(); // builds it (and prints what will train)
+            int[] one = new int[model.declaredInputShape().rank() + 1];
+            one[0] = 1;
+            System.arraycopy(model.declaredInputShape().dims(), 0, one, 1, model.declaredInputShape().rank());
+            model.apply(Tensor.zeros(one)); // builds it, from its seed
         }
         this.model = model;
     }
