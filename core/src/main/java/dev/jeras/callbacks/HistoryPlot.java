@@ -96,8 +96,15 @@ final class HistoryPlot {
                 left, y0 + 20.0, escape(name)));
         s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#999\"/>%n",
                 left, top, plotW, plotH));
-        s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left - 4, top + 10, number(hi)));
-        s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left - 4, top + plotH, number(lo)));
+        for (int t = 0; t <= 4; t++) {
+            double y = top + plotH * t / 4;
+            if (t > 0 && t < 4) {
+                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>%n",
+                        left, y, left + plotW, y));
+            }
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left - 4,
+                    y + (t == 0 ? 10 : t == 4 ? 0 : 4), number(hi - (hi - lo) * t / 4)));
+        }
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%d</text>%n", left, top + plotH + 16, first));
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%d</text>%n", left + plotW, top + plotH + 16, last));
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">epoch</text>%n",
