@@ -83,9 +83,6 @@ public abstract class Kernels {
     public abstract double softmaxCrossEntropy(float[] logits, int off, int rows, int cols, int[] labels, int labelOff,
                                                float[] grad, int gradOff, float gradScale);
 
-    /** {@code out[outOff + r]} = the index of the largest value of row r (the first one on ties). */
-    public abstract void argmax(float[] x, int off, int rows, int cols, int[] out, int outOff);
-
     /**
      * One Adam step over n parameters in Keras's epsilon-hat form: {@code m += (g - m)(1 - beta1)},
      * {@code v += (g^2 - v)(1 - beta2)}, {@code w -= lr * m / (sqrt(v) + epsilon)}, where lr already

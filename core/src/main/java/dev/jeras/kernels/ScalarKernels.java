@@ -148,20 +148,6 @@ public final class ScalarKernels extends Kernels {
     }
 
     @Override
-    public void argmax(float[] x, int off, int rows, int cols, int[] out, int outOff) {
-        for (int r = 0; r < rows; r++) {
-            int row = off + r * cols;
-            int best = 0;
-            for (int j = 1; j < cols; j++) {
-                if (x[row + j] > x[row + best]) {
-                    best = j;
-                }
-            }
-            out[outOff + r] = best;
-        }
-    }
-
-    @Override
     public void adam(float[] w, float[] g, float[] m, float[] v, int n,
                      float lr, float beta1, float beta2, float epsilon) {
         for (int i = 0; i < n; i++) {

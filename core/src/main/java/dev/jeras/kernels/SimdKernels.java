@@ -586,11 +586,6 @@ public class SimdKernels extends Kernels {
     }
 
     @Override
-    public void argmax(float[] x, int off, int rows, int cols, int[] out, int outOff) {
-        SimdOps.argmax(x, off, rows, cols, out, outOff);
-    }
-
-    @Override
     public void adam(float[] w, float[] g, float[] m, float[] v, int n,
                      float lr, float beta1, float beta2, float epsilon) {
         int parts = parts(n, n / LANES);

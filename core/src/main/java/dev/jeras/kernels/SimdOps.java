@@ -42,7 +42,7 @@ final class SimdOps {
             }
             out[j] = sum;
         }
-        }
+    }
 
     static void multiply(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int n) {
         int bound = SPECIES.loopBound(n);
@@ -55,7 +55,7 @@ final class SimdOps {
         for (; i < n; i++) {
             out[outOff + i] = x[xOff + i] * y[yOff + i];
         }
-        }
+    }
 
     static void softmax(float[] x, int off, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
@@ -64,7 +64,7 @@ final class SimdOps {
             float sum = expShifted(x, row, cols, max, x, row);
             scaleRow(x, row, cols, 1f / sum);
         }
-        }
+    }
 
     static double softmaxCrossEntropy(float[] logits, int off, int rows, int cols, int[] labels, int labelOff,
                                       float[] grad, int gradOff, float gradScale) {
@@ -86,21 +86,7 @@ final class SimdOps {
             grad[g + label] -= gradScale;
         }
         return total;
-        }
-
-    static void argmax(float[] x, int off, int rows, int cols, int[] out, int outOff) {
-        // Rows are as wide as the number of classes (10 for MNIST): less than one vector, so scalar.
-        for (int r = 0; r < rows; r++) {
-            int row = off + r * cols;
-            int best = 0;
-            for (int j = 1; j < cols; j++) {
-                if (x[row + j] > x[row + best]) {
-                    best = j;
-                }
-            }
-            out[outOff + r] = best;
-        }
-        }
+    }
 
     static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         FloatVector a = FloatVector.broadcast(SPECIES, alpha);
@@ -114,7 +100,7 @@ final class SimdOps {
         for (; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
         }
-        }
+    }
 
     static void addBiasRows(float[] x, int off, int fromRow, int toRow, int cols, float[] bias, boolean relu) {
         int bound = SPECIES.loopBound(cols);
