@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.OutputStream;
 import java.io.PrintStream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import dev.jeras.Tensor;
 import dev.jeras.activations.Activation;
 import dev.jeras.callbacks.EarlyStopping;
 import dev.jeras.callbacks.History;
-import dev.jeras.datasets.DatasetException;
 import dev.jeras.datasets.Datasets;
 import dev.jeras.datasets.Mnist;
 import dev.jeras.layers.BatchNormalization;
@@ -26,6 +24,7 @@ import dev.jeras.metrics.AUC;
 import dev.jeras.metrics.Metric;
 import dev.jeras.optimizers.Adam;
 import dev.jeras.optimizers.RMSprop;
+import dev.jeras.testing.TestMnist;
 
 /**
  * The models a Keras user builds after the quickstart, on the real MNIST, each to a stated quality:
@@ -39,7 +38,7 @@ class FirstWeekEndToEndTest {
 
     @Test
     void mlpWithBatchNormalizationAndEarlyStopping() {
-        Mnist.Data mnist = load();
+        Mnist.Data mnist = TestMnist.load();
         Tensor xTrain = mnist.xTrain().div(255f);
         Sequential model = new Sequential(new Input(28, 28), new Flatten(), new Dense(256, Activation.RELU), new BatchNormalization(),
                 new Dense(128, Activation.RELU), new BatchNormalization(), new Dense(10)).seed(1).output(QUIET);
@@ -54,7 +53,7 @@ class FirstWeekEndToEndTest {
 
     @Test
     void binaryClassifierOfTheDigitZeroWithAuc() {
-        Mnist.Data mnist = load();
+        Mnist.Data mnist = TestMnist.load();
         Tensor x = mnist.xTrain().rows(0, 20_000).div(255f);
         Tensor y = isZero(mnist.yTrain().rows(0, 20_000).toIntArray());
         Sequential model = new Sequential(new Flatten(28, 28), new Dense(64, Activation.RELU), new Dense(1)).seed(2).output(QUIET);
@@ -73,7 +72,7 @@ class FirstWeekEndToEndTest {
 
     @Test
     void regressionOfTheMeanIntensity() {
-        Mnist.Data mnist = load();
+        Mnist.Data mnist = TestMnist.load();
         Datasets.Split<Tensor> split = Datasets.trainTestSplit(mnist.xTest().div(255f), meanIntensity(mnist.xTest().div(255f)), 0.2, 3);
         Sequential model = new Sequential(new Flatten(28, 28), new Dense(32, Activation.RELU), new Dense(1)).seed(3).output(QUIET);
         model.compile(new Adam(), new MeanSquaredError(), "mae");
@@ -117,21 +116,5 @@ class FirstWeekEndToEndTest {
             squares += (x - mean) * (x - mean);
         }
         return squares / v.length;
-    }
-
-    private static Mnist.Data load() {
-        boolean ci = System.getenv("CI") != null;
-        if (ci && System.getenv(Mnist.DATA_ENV) == null) {
-            throw new AssertionError("CI must set " + Mnist.DATA_ENV + " to the MNIST directory (.ci/run points it at ../shared/datasets/mnist)");
-        }
-        try {
-            return Mnist.loadData();
-        } catch (DatasetException e) {
-            if (ci || System.getenv(Mnist.DATA_ENV) != null) {
-                throw e;
-            }
-            Assumptions.abort("MNIST is not on this machine and could not be fetched, and this is not CI: " + e.getMessage());
-            return null;
-        }
     }
 }

@@ -2,14 +2,12 @@ package dev.jeras.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import dev.jeras.Shape;
 import dev.jeras.Tensor;
 import dev.jeras.activations.Activation;
 import dev.jeras.callbacks.History;
-import dev.jeras.datasets.DatasetException;
 import dev.jeras.datasets.Mnist;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
@@ -17,6 +15,7 @@ import dev.jeras.layers.Flatten;
 import dev.jeras.layers.Parameter;
 import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.optimizers.Adam;
+import dev.jeras.testing.TestMnist;
 
 /**
  * The quickstart on the real MNIST: one epoch must reach 95% test accuracy (Keras reaches about
@@ -27,7 +26,7 @@ class QuickstartEndToEndTest {
 
     @Test
     void oneEpochOnRealMnistReaches95Percent() {
-        Mnist.Data mnist = load();
+        Mnist.Data mnist = TestMnist.load();
         assertThat(mnist.xTrain().shape()).isEqualTo(Shape.of(60_000, 28, 28));
         assertThat(mnist.xTest().shape()).isEqualTo(Shape.of(10_000, 28, 28));
         assertThat(mnist.yTrain().rows(0, 5).toIntArray()).containsExactly(5, 0, 4, 1, 9);
@@ -68,21 +67,5 @@ class QuickstartEndToEndTest {
             }
         }
         assertThat(subnormal).as("subnormal values in %s", what).isZero();
-    }
-
-    private static Mnist.Data load() {
-        boolean ci = System.getenv("CI") != null;
-        if (ci && System.getenv(Mnist.DATA_ENV) == null) {
-            throw new AssertionError("CI must set " + Mnist.DATA_ENV + " to the MNIST directory (.ci/run points it at ../shared/datasets/mnist)");
-        }
-        try {
-            return Mnist.loadData();
-        } catch (DatasetException e) {
-            if (ci || System.getenv(Mnist.DATA_ENV) != null) {
-                throw e;
-            }
-            Assumptions.abort("MNIST is not on this machine and could not be fetched, and this is not CI: " + e.getMessage());
-            return null;
-        }
     }
 }

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.jeras.UInt8Tensor;
 import dev.jeras.activations.Activation;
-import dev.jeras.datasets.DatasetException;
 import dev.jeras.datasets.Mnist;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
@@ -32,6 +31,7 @@ import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.FitOptions;
 import dev.jeras.models.Sequential;
 import dev.jeras.optimizers.Adam;
+import dev.jeras.testing.TestMnist;
 
 /** predict.jar's program on images drawn from MNIST's test set, and on arrays and IDX files. */
 class PredictTest {
@@ -48,7 +48,7 @@ class PredictTest {
     /** One epoch of the quickstart (about 96%), saved as a .keras file as quickstart --save does. */
     @BeforeAll
     static void trainAndSave() throws Exception {
-        Mnist.Data mnist = load();
+        Mnist.Data mnist = TestMnist.load();
         trained = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10)).seed(3);
         trained.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
         trained.fit(mnist.xTrain().div(255f), mnist.yTrain(), FitOptions.epochs(1).verbose(0));
@@ -190,19 +190,5 @@ class PredictTest {
             }
         }
         return best;
-    }
-
-    private static Mnist.Data load() {
-        boolean ci = System.getenv("CI") != null;
-        try {
-            return Mnist.loadData();
-        } catch (DatasetException e) {
-            if (ci || System.getenv(Mnist.DATA_ENV) != null) {
-                throw e;
-            }
-            org.junit.jupiter.api.Assumptions.abort("MNIST is not on this machine and could not be fetched, and this is not CI: "
-                    + e.getMessage());
-            return null;
-        }
     }
 }

@@ -10,13 +10,11 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.jeras.Tensor;
 import dev.jeras.activations.Activation;
-import dev.jeras.datasets.DatasetException;
 import dev.jeras.datasets.Mnist;
 import dev.jeras.layers.Dense;
 import dev.jeras.layers.Dropout;
@@ -25,6 +23,7 @@ import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.FitOptions;
 import dev.jeras.models.Sequential;
 import dev.jeras.optimizers.Adam;
+import dev.jeras.testing.TestMnist;
 
 /**
  * The quickstart model trained on MNIST by 2 Spark workers for 5 epochs reaches 97% test accuracy;
@@ -55,7 +54,7 @@ class SparkMnistTest {
 
     @Test
     void twoWorkersReach97PercentInFiveEpochs() {
-        Mnist.Data mnist = load();
+        Mnist.Data mnist = TestMnist.load();
         Tensor xTrain = mnist.xTrain().div(255f);
         Tensor xTest = mnist.xTest().div(255f);
         // The samples are read where they are used, as from a cluster's storage: parallelizing 188 MB from the
@@ -110,21 +109,5 @@ class SparkMnistTest {
             samples.add(new Sample(java.util.Arrays.copyOfRange(pixels, i * 784, (i + 1) * 784), labels[i]));
         }
         return samples;
-    }
-
-    static Mnist.Data load() {
-        boolean ci = System.getenv("CI") != null;
-        if (ci && System.getenv(Mnist.DATA_ENV) == null) {
-            throw new AssertionError("CI must set " + Mnist.DATA_ENV + " to the MNIST directory (.ci/run points it at ../shared/datasets/mnist)");
-        }
-        try {
-            return Mnist.loadData();
-        } catch (DatasetException e) {
-            if (ci || System.getenv(Mnist.DATA_ENV) != null) {
-                throw e;
-            }
-            Assumptions.abort("MNIST is not on this machine and could not be fetched, and this is not CI: " + e.getMessage());
-            return null;
-        }
     }
 }
