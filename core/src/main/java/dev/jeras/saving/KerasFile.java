@@ -98,7 +98,8 @@ public final class KerasFile {
         }
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+    /** An uncompressed zip entry with its CRC, dated 1980 so the same content gives the same bytes (as .keras and .npz files are). */
+    static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
         entry.setSize(data.length);

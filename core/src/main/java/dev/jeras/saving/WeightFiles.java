@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -239,17 +238,7 @@ public final class WeightFiles {
         AtomicFiles.write(file, tmp -> {
             try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
                 for (Map.Entry<String, Parameter> e : named.entrySet()) {
-                    byte[] npy = Npy.float32(e.getValue().value().array(), e.getValue().shape().dims());
-                    ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
-                    entry.setMethod(ZipEntry.STORED);
-                    entry.setSize(npy.length);
-                    entry.setCompressedSize(npy.length);
-                    CRC32 crc = new CRC32();
-                    crc.update(npy);
-                    entry.setCrc(crc.getValue());
-                    zip.putNextEntry(entry);
-                    zip.write(npy);
-                    zip.closeEntry();
+                    KerasFile.stored(zip, e.getKey() + ".npy", Npy.float32(e.getValue().value().array(), e.getValue().shape().dims()));
                 }
             }
         });
