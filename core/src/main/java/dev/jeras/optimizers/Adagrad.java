@@ -28,10 +28,7 @@ public final class Adagrad extends Optimizer {
 
     /** Every hyper-parameter given. */
     public Adagrad(double learningRate, double initialAccumulatorValue, double epsilon) {
-        super(learningRate, "Adagrad");
-        this.initialAccumulator = initialAccumulatorValue;
-        this.epsilon = epsilon;
-        check();
+        this(learningRate, null, initialAccumulatorValue, epsilon);
     }
 
     /** A scheduled learning rate, Keras's defaults otherwise. */
@@ -41,7 +38,11 @@ public final class Adagrad extends Optimizer {
 
     /** A scheduled learning rate with the other hyper-parameters given. */
     public Adagrad(LearningRateSchedule schedule, double initialAccumulatorValue, double epsilon) {
-        super(schedule, "Adagrad");
+        this(0, required(schedule, "Adagrad"), initialAccumulatorValue, epsilon);
+    }
+
+    private Adagrad(double learningRate, LearningRateSchedule schedule, double initialAccumulatorValue, double epsilon) {
+        super(learningRate, schedule, "Adagrad");
         this.initialAccumulator = initialAccumulatorValue;
         this.epsilon = epsilon;
         check();

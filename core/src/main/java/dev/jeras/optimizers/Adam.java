@@ -43,15 +43,7 @@ public sealed class Adam extends Optimizer permits AdamW {
 
     /** Adam with every hyper-parameter given, AMSGrad's variant when {@code amsgrad}. */
     public Adam(double learningRate, double beta1, double beta2, double epsilon, boolean amsgrad) {
-        super(learningRate, "Adam");
-        checkBetas(beta1, beta2, epsilon);
-        this.beta1 = (float) beta1;
-        this.beta2 = (float) beta2;
-        this.epsilon = (float) epsilon;
-        this.beta1Given = beta1;
-        this.beta2Given = beta2;
-        this.epsilonGiven = epsilon;
-        this.amsgrad = amsgrad;
+        this(learningRate, null, beta1, beta2, epsilon, amsgrad);
     }
 
     /** Adam on a scheduled learning rate, Keras's defaults otherwise. */
@@ -61,7 +53,11 @@ public sealed class Adam extends Optimizer permits AdamW {
 
     /** Adam on a scheduled learning rate with every other hyper-parameter given. */
     public Adam(LearningRateSchedule schedule, double beta1, double beta2, double epsilon, boolean amsgrad) {
-        super(schedule, "Adam");
+        this(0, required(schedule, "Adam"), beta1, beta2, epsilon, amsgrad);
+    }
+
+    private Adam(double learningRate, LearningRateSchedule schedule, double beta1, double beta2, double epsilon, boolean amsgrad) {
+        super(learningRate, schedule, "Adam");
         checkBetas(beta1, beta2, epsilon);
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;

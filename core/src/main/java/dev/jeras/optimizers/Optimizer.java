@@ -31,20 +31,21 @@ public abstract sealed class Optimizer permits SGD, RMSprop, Adam, Adagrad {
     private final List<float[]> slots = new ArrayList<>();
     private final List<Shape> slotShapes = new ArrayList<>();
 
-    Optimizer(double learningRate, String who) {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+    /** A constant learning rate when {@code schedule} is null, else the schedule (the rate is then ignored). */
+    Optimizer(double learningRate, LearningRateSchedule schedule, String who) {
+        if (schedule == null && (!(learningRate > 0) || Double.isInfinite(learningRate))) {
             throw new IllegalArgumentException(who + " learning rate must be positive, received " + learningRate);
         }
-        this.learningRate = (float) learningRate;
-        this.schedule = null;
+        this.schedule = schedule;
+        this.learningRate = (float) (schedule != null ? schedule.at(0) : learningRate);
     }
 
-    Optimizer(LearningRateSchedule schedule, String who) {
+    /** {@code schedule}, or an error when a constructor that takes one is given null. */
+    static LearningRateSchedule required(LearningRateSchedule schedule, String who) {
         if (schedule == null) {
             throw new IllegalArgumentException(who + " needs a learning rate or a schedule, received null");
         }
-        this.schedule = schedule;
-        this.learningRate = (float) schedule.at(0);
+        return schedule;
     }
 
     // ---------------------------------------------------------------------------------------------

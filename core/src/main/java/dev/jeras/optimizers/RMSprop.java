@@ -33,12 +33,7 @@ public final class RMSprop extends Optimizer {
 
     /** Every hyper-parameter given. */
     public RMSprop(double learningRate, double rho, double momentum, double epsilon, boolean centered) {
-        super(learningRate, "RMSprop");
-        this.rho = rho;
-        this.momentum = momentum;
-        this.epsilon = epsilon;
-        this.centered = centered;
-        check();
+        this(learningRate, null, rho, momentum, epsilon, centered);
     }
 
     /** A scheduled learning rate, Keras's defaults otherwise. */
@@ -48,7 +43,12 @@ public final class RMSprop extends Optimizer {
 
     /** A scheduled learning rate with every other hyper-parameter given. */
     public RMSprop(LearningRateSchedule schedule, double rho, double momentum, double epsilon, boolean centered) {
-        super(schedule, "RMSprop");
+        this(0, required(schedule, "RMSprop"), rho, momentum, epsilon, centered);
+    }
+
+    private RMSprop(double learningRate, LearningRateSchedule schedule, double rho, double momentum, double epsilon,
+                    boolean centered) {
+        super(learningRate, schedule, "RMSprop");
         this.rho = rho;
         this.momentum = momentum;
         this.epsilon = epsilon;

@@ -29,14 +29,16 @@ public final class SGD extends Optimizer {
 
     /** The given learning rate and momentum in [0, 1], with Nesterov's form when {@code nesterov}. */
     public SGD(double learningRate, double momentum, boolean nesterov) {
-        super(learningRate, "SGD");
-        this.momentum = checkMomentum(momentum);
-        this.nesterov = nesterov;
+        this(learningRate, null, momentum, nesterov);
     }
 
     /** A scheduled learning rate, with momentum and Nesterov as given. */
     public SGD(LearningRateSchedule schedule, double momentum, boolean nesterov) {
-        super(schedule, "SGD");
+        this(0, required(schedule, "SGD"), momentum, nesterov);
+    }
+
+    private SGD(double learningRate, LearningRateSchedule schedule, double momentum, boolean nesterov) {
+        super(learningRate, schedule, "SGD");
         this.momentum = checkMomentum(momentum);
         this.nesterov = nesterov;
     }
