@@ -406,8 +406,17 @@ public abstract class Layer {
     /**
      * Runs the layer in inference mode on a batch and returns a new tensor, building the layer on
      * first use (with {@link Kernels#active()} and a random seed, like an unseeded Keras layer).
+     * Computes {@link #DEFAULT_BATCH_SIZE} samples at a time.
      */
-    public Tensor apply(Tensor x) {
+    public final Tensor apply(Tensor x) {
+        return apply(x, DEFAULT_BATCH_SIZE);
+    }
+
+    /** {@link #apply(Tensor)}, computing {@code batchSize} samples at a time (which bounds the memory of a step). */
+    public Tensor apply(Tensor x, int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, received " + batchSize);
+        }
         Shape sample = sampleShape(x);
         if (!isBuilt()) {
             build(sample, Kernels.active(), new SplittableRandom());
@@ -415,21 +424,21 @@ public abstract class Layer {
         checkInput(x);
         beginInference();
         try {
-            return infer(x);
+            return infer(x, batchSize);
         } finally {
             endInference();
         }
     }
 
-    /** The forward pass in inference over {@code x} in batches of {@link #DEFAULT_BATCH_SIZE}, into a new tensor. */
-    private Tensor infer(Tensor x) {
+    /** The forward pass in inference over {@code x} in batches of {@code batchSize}, into a new tensor. */
+    private Tensor infer(Tensor x, int batchSize) {
         Shape output = outputShape;
         int rowSize = output.size();
         Tensor out = Tensor.wrap(new float[sizeOf(x.rows(), rowSize)], 0, output.withBatch(x.rows()));
         // Float inputs are passed as views; inputs computed from bytes are gathered per batch.
-        float[] gathered = x.isFloat() ? null : new float[sizeOf(Math.min(DEFAULT_BATCH_SIZE, x.rows()), inputShape.size())];
-        for (int start = 0; start < x.rows(); start += DEFAULT_BATCH_SIZE) {
-            int end = Math.min(start + DEFAULT_BATCH_SIZE, x.rows());
+        float[] gathered = x.isFloat() ? null : new float[sizeOf(Math.min(batchSize, x.rows()), inputShape.size())];
+        for (int start = 0; start < x.rows(); start += batchSize) {
+            int end = Math.min(start + batchSize, x.rows());
             Tensor batch = x.rows(start, end);
             if (gathered != null) {
                 batch = Tensor.wrap(gathered, 0, inputShape.withBatch(end - start));

@@ -463,23 +463,17 @@ public final class Sequential extends Layer {
         return apply(x);
     }
 
-    /**
-     * The model's outputs for {@code x} as a new tensor. The batch size only bounds the memory of a
-     * step: the outputs are the same for every batch size.
-     */
+    /** The model's outputs for {@code x} as a new tensor, computed {@code batchSize} samples at a time. */
     public Tensor predict(Tensor x, int batchSize) {
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("batch size must be positive, received " + batchSize);
-        }
-        return apply(x);
+        return apply(x, batchSize);
     }
 
     @Override
-    public Tensor apply(Tensor x) {
+    public Tensor apply(Tensor x, int batchSize) {
         if (!isBuilt() && x.shape().rank() >= 2) {
             buildFor(x.shape().withoutBatch());
         }
-        return super.apply(x);
+        return super.apply(x, batchSize);
     }
 
     @Override

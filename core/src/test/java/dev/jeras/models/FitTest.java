@@ -301,6 +301,16 @@ class FitTest {
     }
 
     @Test
+    void predictComputesInTheBatchesAsked() {
+        Sequential model = model(12);
+        Tensor x = PROBLEM.x().rows(0, 100);
+        // Rows are computed independently: any batch size gives the same bits.
+        assertThat(model.predict(x, 7).toArray()).isEqualTo(model.predict(x).toArray());
+        assertThat(model.predict(x, 1000).toArray()).isEqualTo(model.predict(x).toArray());
+        assertThatThrownBy(() -> model.predict(x, 0)).hasMessageContaining("batch size must be positive, received 0");
+    }
+
+    @Test
     void uint8LabelsStillWork() {
         UInt8Tensor y = PROBLEM.y();
         Sequential model = model(10);
