@@ -109,10 +109,8 @@ final class HistoryPlot {
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%d</text>%n", left + plotW, top + plotH + 16, last));
         s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">epoch</text>%n",
                 left + plotW / 2, top + plotH + 30));
-        double finalLo = lo;
-        double finalHi = hi;
-        curve(s, epochs, train, first, last, finalLo, finalHi, left, top, plotW, plotH, TRAIN_COLOUR, null);
-        curve(s, epochs, val, first, last, finalLo, finalHi, left, top, plotW, plotH, VAL_COLOUR, "6,4");
+        curve(s, epochs, train, first, last, lo, hi, left, top, plotW, plotH, TRAIN_COLOUR, null);
+        curve(s, epochs, val, first, last, lo, hi, left, top, plotW, plotH, VAL_COLOUR, "6,4");
         legend(s, left + plotW - 150, y0 + 8.0, "training", TRAIN_COLOUR, null);
         if (val != null) {
             legend(s, left + plotW - 70, y0 + 8.0, "validation", VAL_COLOUR, "6,4");

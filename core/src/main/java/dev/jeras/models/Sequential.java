@@ -318,7 +318,7 @@ public final class Sequential extends Layer {
                 progress.holdFinalLine();
             }
             training.run(x, y, weights, options.shuffle() ? order : null, batchSize, true, progress, batchCallbacks);
-            Map<String, Double> logs = ((Logs) training.logs()).snapshot();
+            Map<String, Double> logs = training.logs().snapshot();
             if (validation != null) {
                 validation.run(valX, valY, valWeights, null, batchSize, false, null, List.of());
                 for (int i = 0; i < validation.names.length; i++) {

@@ -3,7 +3,6 @@ package dev.jeras.models;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import dev.jeras.Shape;
 import dev.jeras.Targets;
@@ -66,7 +65,7 @@ final class TrainingLoop {
     }
 
     /** The logs as callbacks see them: a live view of {@link #values}. */
-    Map<String, Double> logs() {
+    Logs logs() {
         return logs;
     }
 

@@ -3,7 +3,6 @@ package dev.jeras.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 
 import org.apache.spark.api.java.JavaPairRDD;
@@ -211,8 +210,7 @@ final class Shards {
                 System.arraycopy(s.features(), 0, x, r * featureCount, featureCount);
                 y[r] = s.label();
             }
-            Iterator<Shard> one = List.of(new Shard(partition, rows.size(), x, y)).iterator();
-            return one;
+            return List.of(new Shard(partition, rows.size(), x, y)).iterator();
         }, true).persist(StorageLevel.MEMORY_ONLY());
     }
 }
