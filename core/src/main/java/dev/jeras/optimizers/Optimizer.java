@@ -169,7 +169,10 @@ public abstract sealed class Optimizer permits SGD, RMSprop, Adam, Adagrad {
             for (Parameter p : parameters) {
                 float[] w = p.value().array();
                 for (int i = 0; i < w.length; i++) {
-                    w[i] -= w[i] * decay;
+                    float decayed = w[i] - w[i] * decay;
+                    // A weight that only decays (a dead input's) shrinks geometrically: keep it out of the
+                    // subnormal range, where Intel pays a microcode assist per instruction (see the kernels).
+                    w[i] = Math.abs(decayed) < Float.MIN_NORMAL ? 0f : decayed;
                 }
             }
         }

@@ -152,6 +152,25 @@ class OptimizerGoldenTest {
         assertThatThrownBy(() -> new SGD().clipnorm(1).clipvalue(1)).hasMessageContaining("only one of clipnorm, clipvalue");
     }
 
+    /** Decoupled weight decay alone (zero gradients) shrinks a weight geometrically; it goes to zero, never subnormal. */
+    @Test
+    void weightDecayLeavesNoSubnormalWeight() {
+        Parameter p = Parameter.of("w", Shape.of(3));
+        p.value().array()[0] = 4 * Float.MIN_NORMAL;
+        p.value().array()[1] = -2 * Float.MIN_NORMAL;
+        p.value().array()[2] = 0.5f;
+        SGD sgd = new SGD(0.5);
+        sgd.weightDecay(0.9);
+        for (int step = 0; step < 40; step++) {
+            sgd.step(new ScalarKernels(), List.of(p));
+            for (float w : p.value().array()) {
+                assertThat(w == 0f || Math.abs(w) >= Float.MIN_NORMAL).as("step %d: %s is not subnormal", step, w).isTrue();
+            }
+        }
+        assertThat(p.value().array()[0]).isEqualTo(0f);
+        assertThat(p.value().array()[2]).isPositive();
+    }
+
     @Test
     void schedulesFollowKerasFormulas() {
         // ExponentialDecay: initial * rate ^ (step / decay_steps), floored with staircase.
