@@ -123,11 +123,18 @@ public final class BatchNormalization extends Layer {
                 h[xhat.offset() + i] = normal;
                 out[y.offset() + i] = g[j] * normal + b[j];
             }
-            mm[j] = (float) (mm[j] * momentum + mean * (1 - momentum));
-            mv[j] = (float) (mv[j] * momentum + var * (1 - momentum));
+            // Moving statistics are state updated every step: a feature that stops firing (a dead ReLU
+            // unit) decays them by momentum per step into the subnormal range, where Intel pays a
+            // microcode assist per instruction; keep them normal or zero, as the optimizers keep theirs.
+            mm[j] = normalOrZero((float) (mm[j] * momentum + mean * (1 - momentum)));
+            mv[j] = normalOrZero((float) (mv[j] * momentum + var * (1 - momentum)));
         }
         lastNormalized = xhat;
         return y;
+    }
+
+    private static float normalOrZero(float x) {
+        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 
     /**

@@ -64,6 +64,24 @@ class LayersTest {
                 .containsExactly("bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance");
     }
 
+    /** A feature that stops firing decays the moving statistics by the momentum per step: to zero, never subnormal. */
+    @Test
+    void batchNormalizationKeepsNoSubnormalMovingStatistics() {
+        BatchNormalization bn = new BatchNormalization(0.5, 1e-3);
+        bn.build(Shape.of(2), new ScalarKernels(), new SplittableRandom(1));
+        bn.forward(Tensor.of(new float[][] {{1, 3}, {2, 5}}), true);
+        Tensor silent = Tensor.zeros(2, 2);
+        for (int step = 0; step < 200; step++) {
+            bn.forward(silent, true);
+            for (Parameter p : bn.nonTrainableWeights()) {
+                for (float v : p.value().toArray()) {
+                    assertThat(v == 0f || Math.abs(v) >= Float.MIN_NORMAL).as("step %d: %s in %s", step, v, p.name()).isTrue();
+                }
+            }
+        }
+        assertThat(bn.nonTrainableWeights().get(0).value().toArray()).containsOnly(0f);
+    }
+
     @Test
     void rescalingInputAndAdd() {
         Tensor y = new Rescaling(1 / 255.0, -1).apply(Tensor.of(new float[][] {{0, 255, 51}}));
