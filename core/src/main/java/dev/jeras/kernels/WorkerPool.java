@@ -1,15 +1,24 @@
 package dev.jeras.kernels;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A few persistent daemon threads that run the parts of one job beside the calling thread: part 0
- * on the caller, part p on worker p. Parts write disjoint outputs (blocks of C, ranges of an array),
- * so a result never depends on how many parts there were.
+ * A few persistent daemon threads that run the parts of one job beside the calling thread. Parts
+ * write disjoint outputs (blocks of C, ranges of an array), so a result never depends on how many
+ * parts there were, nor on which thread ran which part.
+ *
+ * <p>Parts are claimed, not assigned: the caller and every worker take the next unclaimed part until
+ * none is left, and the caller then waits for the parts others are still running. Normally the
+ * caller runs part 0 and the worker part 1; but a worker that the operating system has not
+ * scheduled yet (two vCPUs shared with the JIT compiler and the garbage collector) costs only its
+ * part's time on the caller, not the milliseconds until it runs again.
  *
  * <p>A training step hands out a job every few microseconds, far less than it takes to wake a
- * parked thread, so a worker spins for {@link #SPIN_NANOS} after each part before it parks. One
+ * parked thread, so a worker spins for {@link #SPIN_NANOS} after each job before it parks. One
  * job runs at a time: a caller that finds the pool busy (another thread's model is training) runs
  * its whole job itself, which gives the same result.
  *
@@ -27,10 +36,24 @@ final class WorkerPool {
     static final long SPIN_NANOS = 50_000;
 
     private static final WorkerPool[] SHARED = new WorkerPool[257];
+    /** Parts per job at most: the claim counter keeps the part in its low bits. */
+    private static final int PART_BITS = 16;
 
     private final int threads;
     private final AtomicBoolean busy = new AtomicBoolean();
     private Worker[] workers;
+
+    /** The job being run and its number of parts, written before {@link #claims} announces them. */
+    private Job job;
+    private int parts;
+    /** The current job's number (high bits) and its next unclaimed part (low {@link #PART_BITS} bits). */
+    private final AtomicLong claims = new AtomicLong();
+    /** Parts of the current job finished, by any thread. */
+    private final AtomicInteger finished = new AtomicInteger();
+    /** The first failure of any part of the current job. */
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** Jobs posted so far; workers wait for it to change. */
+    private volatile long posted;
 
     private WorkerPool(int threads) {
         this.threads = threads;
@@ -74,31 +97,56 @@ final class WorkerPool {
     }
 
     /**
-     * Runs {@code job} in {@code parts} parts (2 to {@link #threads()}), part 0 on the caller, and
-     * returns when all are done, rethrowing the first failure of any part. The caller holds the pool.
+     * Runs {@code job} in {@code parts} parts (2 to {@link #threads()}) and returns when all are done,
+     * rethrowing the first failure of any part. The caller holds the pool and runs parts itself.
      */
     void runAcquired(Job job, int parts) {
         Worker[] ws = started();
-        for (int p = 1; p < parts; p++) {
-            ws[p - 1].post(job, p, parts);
+        long number = posted + 1;
+        this.job = job;
+        this.parts = parts;
+        failure.set(null);
+        finished.set(0);
+        claims.set(number << PART_BITS); // publishes job and parts to whoever claims a part of this number
+        posted = number;
+        for (int w = 0; w < parts - 1; w++) {
+            ws[w].wake();
         }
-        Throwable failure = null;
-        try {
-            job.run(0, parts);
-        } catch (Throwable t) {
-            failure = t;
+        runClaimed(number);
+        while (finished.get() != parts) {
+            Thread.onSpinWait();
         }
-        for (int p = 1; p < parts; p++) {
-            Throwable t = ws[p - 1].awaitDone();
-            if (failure == null) {
-                failure = t;
+        this.job = null;
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** Claims and runs parts of job {@code number} until none is left unclaimed (or that job is over). */
+    private void runClaimed(long number) {
+        while (true) {
+            long c = claims.get();
+            if (c >>> PART_BITS != number) {
+                return; // a later job: this one was finished by others
             }
-        }
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
+            int part = (int) (c & ((1 << PART_BITS) - 1));
+            if (part >= parts) {
+                return;
+            }
+            if (!claims.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            // A part is claimed: its job cannot end before it finishes, so job and parts are its own.
+            try {
+                job.run(part, parts);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+            finished.incrementAndGet();
         }
     }
 
@@ -113,17 +161,9 @@ final class WorkerPool {
         return workers;
     }
 
-    /** One worker thread and its mailbox: a posted part, and whether it is done. */
-    private static final class Worker implements Runnable {
+    /** One worker thread: it claims parts of each job posted, and spins, then parks, between jobs. */
+    private final class Worker implements Runnable {
         private final Thread thread;
-        private Job job;
-        private int part;
-        private int parts;
-        private Throwable failure;
-        /** Jobs posted so far; a volatile write publishes job, part and parts to the worker. */
-        private volatile long posted;
-        /** Jobs finished so far; a volatile write publishes the part's output and failure to the caller. */
-        private volatile long finished;
         private volatile boolean parked;
 
         Worker(String name) {
@@ -131,26 +171,11 @@ final class WorkerPool {
             thread.start();
         }
 
-        void post(Job job, int part, int parts) {
-            this.job = job;
-            this.part = part;
-            this.parts = parts;
-            this.failure = null;
-            posted = posted + 1;
+        /** Unparks the worker if it parked; a spinning worker sees the new job by itself. */
+        void wake() {
             if (parked) {
                 LockSupport.unpark(thread);
             }
-        }
-
-        /** Waits (spinning: parts are short) until the posted part is done; returns its failure or null. */
-        Throwable awaitDone() {
-            long target = posted;
-            while (finished != target) {
-                Thread.onSpinWait();
-            }
-            Throwable t = failure;
-            job = null;
-            return t;
         }
 
         @Override
@@ -158,12 +183,7 @@ final class WorkerPool {
             long seen = 0;
             while (true) {
                 seen = awaitPost(seen);
-                try {
-                    job.run(part, parts);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                finished = seen;
+                runClaimed(seen);
             }
         }
 
@@ -181,7 +201,7 @@ final class WorkerPool {
                     continue;
                 }
                 parked = true;
-                if (posted == seen) { // re-check after announcing: post() either sees parked or we see its job
+                if (posted == seen) { // re-check after announcing: wake() either sees parked or we see the job
                     LockSupport.park(this);
                 }
                 parked = false;
