@@ -234,13 +234,12 @@ final class SimdGemm {
      * kernels (with alpha 1 and beta 1, {@code C + s} equals {@code s + C}).
      */
     private static void mergeNarrow(float[] tile, int rows, int n, float alpha, float beta, float[] c, int ci, int ldc) {
-        VectorMask<Float> inside = SPECIES.indexInRange(0, n);
         for (int r = 0; r < rows; r++, ci += ldc) {
-            FloatVector v = FloatVector.fromArray(SPECIES, tile, r * LANES).mul(alpha);
-            if (beta != 0f) {
-                v = FloatVector.fromArray(SPECIES, c, ci, inside).mul(beta).add(v);
+            int t = r * LANES;
+            for (int j = 0; j < n; j++) {
+                float v = tile[t + j] * alpha;
+                c[ci + j] = beta == 0f ? v : c[ci + j] * beta + v;
             }
-            v.intoArray(c, ci, inside);
         }
     }
 
