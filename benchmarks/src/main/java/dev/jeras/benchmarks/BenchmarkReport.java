@@ -158,6 +158,7 @@ public final class BenchmarkReport {
                     + "examples/target/quickstart.jar`, default flags, MNIST from `JERAS_DATA`) ran in %.2f s, of which its "
                     + "fit took %.2f s: %.2f s for everything else (JVM start, loading and checking MNIST, the untrained "
                     + "model, evaluation, printing).%n%n", quickstart.wall(), quickstart.fit(), quickstart.wall() - quickstart.fit()));
+            md.append("Why the first epoch costs several later ones, and what was tried against it: [warm-up.md](warm-up.md).\n\n");
 
             md.append("## sgemm, GFLOP/s (higher is better)\n\n")
                     .append("`simd / openblas` compares the two on one thread. On two threads jeras splits each GEMM "
