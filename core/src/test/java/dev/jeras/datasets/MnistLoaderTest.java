@@ -122,6 +122,16 @@ class MnistLoaderTest {
     }
 
     @Test
+    void aBadTrainingImagesFileReadOnItsOwnThreadIsReportedAsSuch() throws IOException {
+        Path dir = writeIdxDir("truncated", true);
+        byte[] images = TestFiles.gzip(IDX.get(MnistLoader.TRAIN_IMAGES));
+        Files.write(dir.resolve(MnistLoader.TRAIN_IMAGES + ".gz"), java.util.Arrays.copyOf(images, images.length / 2));
+        assertThatThrownBy(() -> loader(dir, NOWHERE, null).load(null)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining(dir.resolve(MnistLoader.TRAIN_IMAGES + ".gz").toString())
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
     void theRealChecksumsRejectAnyOtherData() throws IOException {
         Path dir = writeIdxDir("fake", true);
         MnistLoader real = new MnistLoader(null, tmp.resolve("c"), tmp.resolve("k"), NOWHERE, null, MnistLoader.Checksums.MNIST);
