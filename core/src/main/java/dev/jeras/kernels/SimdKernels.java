@@ -28,7 +28,7 @@ import dev.jeras.optimizers.Adam;
  * and an element-wise pass of at least {@link #PARALLEL_ELEMENTS} elements into disjoint ranges,
  * over a shared {@link WorkerPool}; never in a way that changes a result, so training is
  * bit-identical for any thread count. Smaller operations run on the calling thread, and so does
- * everything until C2 has compiled these kernels (see {@link #compiled}).
+ * nearly everything until C2 has compiled these kernels (see {@link #period}).
  *
  * <p>Not final so that a native GEMM can take over large products ({@link #nativeGemm},
  * {@link #nativeBlock}) and keep the rest, as {@code OpenBlasKernels} in {@code dev.jeras.blas}
@@ -64,6 +64,16 @@ public class SimdKernels extends Kernels {
      */
     public static final int PARALLEL_GATHER = 1 << 20;
 
+    /**
+     * Before the kernels are judged compiled, one call in this many of each kind that would split once
+     * they are is split anyway, so that C2 compiles the split paths with the rest and the moment
+     * splitting starts deoptimizes nothing. Without these rehearsals it sent the GEMM, Adam, the
+     * gather, Dense and Dropout back to the interpreter, mid-epoch ("made not entrant: uncommon trap").
+     * A prime, so that calls of one kind that alternate in a step (the first layer's forward GEMM and
+     * its weight gradient) take turns at being rehearsed; with 64, only one of the two ever was.
+     */
+    static final int REHEARSAL_PERIOD = 61;
+
     /** What is wrong with {@code -Djeras.simd.bits}, or null; reported by the constructor, never by class loading. */
     private static final String BITS_ERROR;
     static final VectorSpecies<Float> SPECIES;
@@ -95,13 +105,16 @@ public class SimdKernels extends Kernels {
     private final String name;
     private final WorkerPool pool;
     /**
-     * Whether C2 has compiled these kernels, judged by the speed of a large GEMM (or Adam step) on one
-     * thread, and by the JIT having gone quiet. Until then nothing is split: the Vector API runs fifty
-     * times slower uncompiled, and a second busy thread only takes a core from the JIT compiler that
-     * would end it (measured: the quickstart's first epoch 19% slower on two threads than on one).
-     * Splitting never changes a result, so this judgement, made once, changes only the speed.
+     * One call in this many of each kind that is large enough is split: {@link #REHEARSAL_PERIOD}
+     * until C2 has compiled these kernels, 1 after. Compiled is judged by the speed of a large GEMM (or
+     * Adam step) on one thread, and by the JIT having gone quiet. Until then little is split: the
+     * Vector API runs fifty times slower uncompiled, and a second busy thread only takes a core from
+     * the JIT compiler that would end it (measured: the quickstart's first epoch 19% slower on two
+     * threads than on one). A period rather than a flag, so that no compiled branch was never taken:
+     * a test of a "compiled" flag that turns true deoptimized everything it was inlined into. Splitting
+     * never changes a result, so this judgement, made once, changes only the speed.
      */
-    private volatile boolean compiled;
+    private volatile int period;
     private final GemmJob gemmJob = new GemmJob();
     private final AdamJob adamJob = new AdamJob();
     private final BiasJob biasJob = new BiasJob();
@@ -116,7 +129,7 @@ public class SimdKernels extends Kernels {
 
     /**
      * Kernels at this JVM's vector width that split large operations over {@code threads} threads,
-     * once C2 has compiled them (see {@link #compiled}).
+     * once C2 has compiled them (see {@link #period}).
      */
     public SimdKernels(int threads) {
         this(threads, false);
@@ -132,7 +145,7 @@ public class SimdKernels extends Kernels {
                     + "; without it every vector is a heap object. Remove that flag, or use -Djeras.kernels=scalar");
         }
         this.pool = WorkerPool.of(threads);
-        this.compiled = splitAtOnce;
+        this.period = splitAtOnce ? 1 : REHEARSAL_PERIOD;
         this.name = String.format(Locale.ROOT, "simd(%d-bit, %d lanes%s, %d %s)", SPECIES.vectorBitSize(), LANES,
                 FMA ? ", fma" : "", threads, threads == 1 ? "thread" : "threads");
     }
@@ -198,12 +211,12 @@ public class SimdKernels extends Kernels {
         }
         if (splitNative || pool.tryAcquire()) {
             try {
-                int parts = gemmJob.plan((compiled || nativeCall) && large ? pool.threads() : 1, nativeCall,
+                int parts = gemmJob.plan(large && (nativeCall || splitting(gemmJob)) ? pool.threads() : 1, nativeCall,
                         transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
                 long start = System.nanoTime();
                 runAcquired(gemmJob, parts);
                 gemmJob.combine();
-                if (!compiled && large && !nativeCall) {
+                if (large && !nativeCall && parts == 1) {
                     judge(macs, System.nanoTime() - start, COMPILED_MACS_PER_NANO);
                 }
             } finally {
@@ -231,8 +244,8 @@ public class SimdKernels extends Kernels {
      * a nanosecond and the JIT compiler has gone quiet (see {@link HotSpot#jitQuiet}).
      */
     private void judge(long work, long nanos, long perNano) {
-        if (nanos * perNano < work && HotSpot.jitQuiet()) {
-            compiled = true;
+        if (period != 1 && nanos * perNano < work && HotSpot.jitQuiet()) {
+            period = 1;
         }
     }
 
@@ -284,7 +297,7 @@ public class SimdKernels extends Kernels {
      * </ul>
      * Whichever way, every element of C gets exactly the arithmetic of a single thread.
      */
-    private final class GemmJob implements WorkerPool.Job {
+    private final class GemmJob extends Rehearsed implements WorkerPool.Job {
         private static final int ROWS = 0;
         private static final int COLUMNS = 1;
         private static final int DEPTH = 2;
@@ -422,7 +435,7 @@ public class SimdKernels extends Kernels {
     // Element-wise operations: large ones split into ranges of whole vectors
 
     /** A pass over [0, n) in parts; each part's range starts at a multiple of {@code align}. */
-    private abstract static class RangeJob implements WorkerPool.Job {
+    private abstract static class RangeJob extends Rehearsed implements WorkerPool.Job {
         int n;
         int align = LANES;
 
@@ -439,9 +452,24 @@ public class SimdKernels extends Kernels {
         abstract void range(int from, int to);
     }
 
-    /** How many parts a pass over n elements (or rows of that many elements) is worth. */
-    private int parts(long elements, int units) {
-        return !compiled || elements < PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), units);
+    /** How many parts a pass of {@code job} over n elements (or rows of that many elements) is worth. */
+    private int parts(Rehearsed job, long elements, int units) {
+        return elements < PARALLEL_ELEMENTS || !splitting(job) ? 1 : Math.min(pool.threads(), units);
+    }
+
+    /** Whether a call of {@code job} that is large enough to split does: one in {@link #period}. */
+    private boolean splitting(Rehearsed job) {
+        return pool.threads() > 1 && job.count() % period == 0;
+    }
+
+    /** A kind of job, counting its large calls (see {@link #period}). */
+    private abstract static class Rehearsed {
+        private int calls; // a plain counter: a lost update only moves a rehearsal, which changes no result
+
+        /** Counts a call; returns the count (after 2^31 calls it goes negative, and x % 1 is still 0). */
+        final int count() {
+            return ++calls;
+        }
     }
 
     /** Runs {@code job} (set by the caller under {@link WorkerPool#tryAcquire}) over [0, n), in parts or whole. */
@@ -453,7 +481,7 @@ public class SimdKernels extends Kernels {
 
     @Override
     public void addBias(float[] x, int off, int rows, int cols, float[] bias, boolean relu) {
-        int parts = parts((long) rows * cols, rows);
+        int parts = parts(biasJob, (long) rows * cols, rows);
         if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 biasJob.set(x, off, cols, bias, relu);
@@ -490,7 +518,7 @@ public class SimdKernels extends Kernels {
 
     @Override
     public void reluBackward(float[] dy, int dyOff, float[] y, int yOff, int n) {
-        int parts = parts(n, n / LANES);
+        int parts = parts(reluJob, n, n / LANES);
         if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 reluJob.set(dy, dyOff, y, yOff);
@@ -535,7 +563,7 @@ public class SimdKernels extends Kernels {
 
     @Override
     public void dropout(float[] x, int xOff, float[] out, int outOff, float[] mask, int n, float rate, long seed) {
-        int parts = parts(n, n / LANES);
+        int parts = parts(dropoutJob, n, n / LANES);
         if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 dropoutJob.set(x, xOff, out, outOff, mask, rate, seed);
@@ -588,14 +616,14 @@ public class SimdKernels extends Kernels {
     @Override
     public void adam(float[] w, float[] g, float[] m, float[] v, int n,
                      float lr, float beta1, float beta2, float epsilon) {
-        int parts = parts(n, n / LANES);
+        int parts = parts(adamJob, n, n / LANES);
         if (pool.tryAcquire()) { // split or whole: one code path, compiled before splitting starts
             try {
                 adamJob.set(w, g, m, v, lr, beta1, beta2, epsilon);
                 long start = System.nanoTime();
                 // Ranges of whole cache lines, so that no line of w, m or v is written by two cores.
                 runRanges(adamJob, n, Math.max(LANES, 16), parts);
-                if (!compiled && n >= PARALLEL_ELEMENTS) {
+                if (n >= PARALLEL_ELEMENTS && parts == 1) {
                     judge(n, System.nanoTime() - start, 1);
                 }
             } finally {
@@ -670,7 +698,7 @@ public class SimdKernels extends Kernels {
      */
     private int gatherParts(int rows, int rowSize) {
         int blocks = rowBlocks(rowSize);
-        return !compiled || (long) rows * rowSize < PARALLEL_GATHER ? 1 : Math.min(pool.threads(), blocks > 1 ? blocks : rows);
+        return (long) rows * rowSize < PARALLEL_GATHER || !splitting(gatherJob) ? 1 : Math.min(pool.threads(), blocks > 1 ? blocks : rows);
     }
 
     private static int rowBlocks(int rowSize) {
@@ -704,7 +732,7 @@ public class SimdKernels extends Kernels {
         SimdOps.gatherBlock(bytes, floats, srcOff, rowSize, order, from, 0, rows, 0, rowSize, divisor, dst, dstOff);
     }
 
-    private final class GatherJob implements WorkerPool.Job {
+    private final class GatherJob extends Rehearsed implements WorkerPool.Job {
         private byte[] bytes;
         private float[] floats;
         private int[] order;
