@@ -29,6 +29,8 @@ public final class BatchNormalization extends Layer {
     private final Buffer normalized = new Buffer();
     private float[] inverseStd = new float[0];
     private Tensor lastNormalized;
+    /** Whether the last forward was a training call on the frozen layer (moving statistics, nothing updated). */
+    private boolean lastFrozen;
 
     /** Keras's defaults: momentum 0.99, epsilon 1e-3. */
     public BatchNormalization() {
@@ -88,7 +90,12 @@ public final class BatchNormalization extends Layer {
         float[] out = y.array();
         float[] g = gamma.value().array();
         float[] b = beta.value().array();
-        if (!training) {
+        // Frozen, it normalizes with the moving statistics in training too, and leaves them alone (Keras 3).
+        // Only training writes a field: inference runs on many threads at once.
+        if (training) {
+            lastFrozen = !isTrainable();
+        }
+        if (!training || lastFrozen) {
             float[] mean = movingMean.value().array();
             float[] var = movingVariance.value().array();
             for (int j = 0; j < n; j++) {
@@ -133,6 +140,30 @@ public final class BatchNormalization extends Layer {
         return y;
     }
 
+    /**
+     * After a frozen forward the moving statistics are constants: {@code dx = dy * gamma * inv} with
+     * {@code inv = 1 / sqrt(moving_variance + epsilon)}, computed as the forward computes it. The
+     * frozen weights get no gradient.
+     */
+    private Tensor frozenBackward(Tensor dy, boolean needInputGradient) {
+        if (!needInputGradient) {
+            return null;
+        }
+        int rows = dy.rows();
+        int n = inputShape().dim(0);
+        Tensor dx = inputGradient.get(rows, inputShape());
+        float[] g = gamma.value().array();
+        float[] var = movingVariance.value().array();
+        for (int j = 0; j < n; j++) {
+            float inv = (float) (1 / Math.sqrt(var[j] + epsilon));
+            for (int r = 0; r < rows; r++) {
+                int i = r * n + j;
+                dx.array()[dx.offset() + i] = dy.array()[dy.offset() + i] * g[j] * inv;
+            }
+        }
+        return dx;
+    }
+
     private static float normalOrZero(float x) {
         return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
@@ -143,6 +174,9 @@ public final class BatchNormalization extends Layer {
      */
     @Override
     public Tensor backward(Tensor dy, boolean needInputGradient) {
+        if (lastFrozen) {
+            return frozenBackward(dy, needInputGradient);
+        }
         int rows = dy.rows();
         int n = inputShape().dim(0);
         float[] d = dy.array();

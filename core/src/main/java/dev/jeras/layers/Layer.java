@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 import dev.jeras.Shape;
@@ -49,6 +50,8 @@ public abstract class Layer {
     private Kernels kernels;
     private final List<Parameter> trainableWeights = new ArrayList<>();
     private final List<Parameter> nonTrainableWeights = new ArrayList<>();
+    private volatile boolean trainable = true;
+    private static final AtomicLong TRAINABLE_CHANGES = new AtomicLong();
     /** The build's random generator while {@link #onBuild} runs, else null. */
     private RandomGenerator buildRng;
     /** Inference calls running (0 or more), or {@link #TRAINING}. */
@@ -219,14 +222,58 @@ public abstract class Layer {
      */
     public abstract Tensor backward(Tensor dy, boolean needInputGradient);
 
-    /** The weights the optimizer trains, in the order they were added (Keras's {@code trainable_weights}). */
+    /**
+     * The weights the optimizer trains, in the order they were added (Keras's {@code trainable_weights}):
+     * none while the layer is frozen.
+     */
     public List<Parameter> trainableWeights() {
-        return List.copyOf(trainableWeights);
+        return trainable ? List.copyOf(trainableWeights) : List.of();
     }
 
-    /** The weights no optimizer touches (Keras's {@code non_trainable_weights}). */
+    /** The weights no optimizer touches (Keras's {@code non_trainable_weights}): all of them while the layer is frozen. */
     public List<Parameter> nonTrainableWeights() {
-        return List.copyOf(nonTrainableWeights);
+        if (trainable) {
+            return List.copyOf(nonTrainableWeights);
+        }
+        List<Parameter> all = new ArrayList<>(trainableWeights);
+        all.addAll(nonTrainableWeights);
+        return all;
+    }
+
+    /** Whether {@code fit} updates this layer's weights (Keras's {@code trainable}); true until {@link #setTrainable}. */
+    public final boolean isTrainable() {
+        return trainable;
+    }
+
+    /**
+     * Freezes this layer (false) or lets it train again, and every layer inside it, as Keras's
+     * {@code layer.trainable = ...}: a frozen layer's weights move to {@link #nonTrainableWeights},
+     * the optimizer leaves them alone, and a frozen {@code BatchNormalization} normalizes with its
+     * moving statistics even in training. As in Keras, compile the model again before the next
+     * {@code fit}; an optimizer built for the old weights refuses the new ones. Refused while another
+     * thread uses the layer. Returns this layer.
+     */
+    public Layer setTrainable(boolean trainable) {
+        boolean held = users.get() == TRAINING && trainer == Thread.currentThread();
+        if (!held) {
+            beginTraining("setTrainable");
+        }
+        try {
+            for (Layer layer : family()) {
+                layer.trainable = trainable;
+            }
+            TRAINABLE_CHANGES.incrementAndGet();
+        } finally {
+            if (!held) {
+                endTraining();
+            }
+        }
+        return this;
+    }
+
+    /** Counts every {@link #setTrainable} in the JVM, so that a model knows when to list its trainable weights again. */
+    protected static long trainableChanges() {
+        return TRAINABLE_CHANGES.get();
     }
 
     /** All weights: the trainable ones, then the others (Keras's {@code weights}); a model lists them layer by layer. */

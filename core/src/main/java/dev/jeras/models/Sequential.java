@@ -50,6 +50,8 @@ public final class Sequential extends Layer {
     private SplittableRandom rng;
     private List<Parameter> trainable = List.of();
     private List<Parameter> nonTrainable = List.of();
+    /** The count of freezes and unfreezes ({@code Layer.trainableChanges}) when the weight lists were made. */
+    private volatile long listedAt = -1;
     private List<Parameter> all = List.of();
     /** This model and every layer in it, nested models' layers included: what a call holds (see {@link Layer}). */
     private List<Layer> family = List.of(this);
@@ -125,6 +127,13 @@ public final class Sequential extends Layer {
     @Override
     public Sequential named(String name) {
         super.named(name);
+        return this;
+    }
+
+    /** Freezes or unfreezes this model and every layer inside it (see {@link Layer#setTrainable}). */
+    @Override
+    public Sequential setTrainable(boolean trainable) {
+        super.setTrainable(trainable);
         return this;
     }
 
@@ -483,25 +492,48 @@ public final class Sequential extends Layer {
         }
         this.rng = rng instanceof SplittableRandom s ? s.split() : new SplittableRandom(rng.nextLong());
         Shape shape = inputShape;
+        for (Layer layer : layers) {
+            layer.build(shape, kernels(), rng);
+            shape = layer.outputShape();
+        }
+        listWeights();
+        return shape;
+    }
+
+    /**
+     * Lists the layers' weights into {@link #trainable}, {@link #nonTrainable} and {@link #all}, and
+     * finds the first layer that trains; again whenever a layer was frozen or unfrozen since.
+     */
+    private synchronized void listWeights() {
+        long changes = trainableChanges();
         List<Parameter> trained = new ArrayList<>();
         List<Parameter> fixed = new ArrayList<>();
         List<Parameter> every = new ArrayList<>();
-        firstTrainable = layers.size();
+        int first = layers.size();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            layer.build(shape, kernels(), rng);
-            shape = layer.outputShape();
-            if (!layer.trainableWeights().isEmpty() && firstTrainable == layers.size()) {
-                firstTrainable = i;
+            if (!layer.trainableWeights().isEmpty() && first == layers.size()) {
+                first = i;
             }
             trained.addAll(layer.trainableWeights());
             fixed.addAll(layer.nonTrainableWeights());
             every.addAll(layer.weights());
         }
-        trainable = List.copyOf(trained);
+        trainable = isTrainable() ? List.copyOf(trained) : List.of();
+        if (!isTrainable()) {
+            fixed = every;
+        }
         nonTrainable = List.copyOf(fixed);
         all = List.copyOf(every);
-        return shape;
+        firstTrainable = first;
+        listedAt = changes;
+    }
+
+    /** The weight lists, listed again if a layer was frozen or unfrozen since they were (a read of a counter otherwise). */
+    private void currentWeights() {
+        if (listedAt != trainableChanges() && isBuilt()) {
+            listWeights();
+        }
     }
 
     @Override
@@ -515,6 +547,7 @@ public final class Sequential extends Layer {
 
     @Override
     public Tensor backward(Tensor dy, boolean needInputGradient) {
+        currentWeights();
         int stop = needInputGradient ? 0 : firstTrainable;
         Tensor g = dy;
         for (int i = layers.size() - 1; i >= stop; i--) {
@@ -526,18 +559,21 @@ public final class Sequential extends Layer {
     /** Every layer's trainable weights, layer by layer (Keras's {@code trainable_weights}). */
     @Override
     public List<Parameter> trainableWeights() {
+        currentWeights();
         return trainable;
     }
 
     /** Every layer's weights, layer by layer, each layer's trainable ones first (Keras's {@code weights} and {@code get_weights} order). */
     @Override
     public List<Parameter> weights() {
+        currentWeights();
         return all;
     }
 
     /** Every layer's non-trainable weights, layer by layer (Keras's {@code non_trainable_weights}). */
     @Override
     public List<Parameter> nonTrainableWeights() {
+        currentWeights();
         return nonTrainable;
     }
 

@@ -135,8 +135,7 @@ public abstract sealed class Optimizer permits SGD, RMSprop, Adam, Adagrad {
         if (bound == null) {
             build(parameters);
         } else if (bound != parameters && !bound.equals(parameters)) {
-            throw new IllegalStateException("this " + getClass().getSimpleName() + " already trains another model's parameters; "
-                    + "give each model its own optimizer");
+            throw otherWeights();
         }
         float lr = schedule != null ? (float) schedule.at(iterations) : learningRate;
         learningRate = lr;
@@ -208,11 +207,16 @@ public abstract sealed class Optimizer permits SGD, RMSprop, Adam, Adagrad {
             return;
         }
         if (bound != null) {
-            throw new IllegalStateException("this " + getClass().getSimpleName() + " already trains another model's parameters; "
-                    + "give each model its own optimizer");
+            throw otherWeights();
         }
         bound = parameters;
         createSlots(parameters);
+    }
+
+    private IllegalStateException otherWeights() {
+        return new IllegalStateException("this " + getClass().getSimpleName() + " was built for other weights: another model's, "
+                + "or this model's before a layer was frozen or unfrozen; give each model its own optimizer, and after "
+                + "setTrainable compile the model again with a new one, as Keras requires");
     }
 
     private static double norm(float[] g) {

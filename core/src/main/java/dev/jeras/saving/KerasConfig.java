@@ -65,7 +65,7 @@ final class KerasConfig {
     static Map<String, Object> write(Sequential model) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", model.name());
-        config.put("trainable", true);
+        config.put("trainable", model.isTrainable());
         config.put("dtype", dtypePolicy());
         List<Object> layers = new ArrayList<>();
         Map<String, Object> input = new LinkedHashMap<>();
@@ -92,7 +92,7 @@ final class KerasConfig {
         }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", layer.name());
-        config.put("trainable", true);
+        config.put("trainable", layer.isTrainable());
         config.put("dtype", dtypePolicy());
         switch (layer) {
             case Dense dense -> {
@@ -430,6 +430,9 @@ final class KerasConfig {
             }
         }
         Sequential sequential = new Sequential(input, layers.toArray(Layer[]::new)).named(name);
+        if (!trainable(where)) {
+            sequential.setTrainable(false); // as Keras's setter: every layer inside it too
+        }
         Compile settings = null;
         if (compile && model.has("compile_config") && !model.isNull("compile_config")) {
             Node c = model.object("compile_config").named("model '" + name + "': compile_config");
@@ -579,7 +582,11 @@ final class KerasConfig {
             default -> throw layer.error("layer '" + name + "' is a " + className + ", which jeras does not have; it loads "
                     + SUPPORTED);
         };
-        return created.named(name);
+        created.named(name);
+        if (!trainable(c)) {
+            created.setTrainable(false);
+        }
+        return created;
     }
 
     private static Dense readDense(Node c) {
@@ -842,14 +849,19 @@ final class KerasConfig {
         };
     }
 
-    /** The keys every layer config has: a float32 dtype, and trainable (jeras cannot freeze a layer yet). */
+    /** The keys every layer config has: a float32 dtype, and whether it trains (false: frozen). */
     private static void checkCommon(Node c) {
         if (c.has("dtype") && !c.isNull("dtype")) {
             checkDtype(c, c.get("dtype"));
         }
-        if (c.has("trainable") && !c.bool("trainable")) {
-            throw c.error("it is frozen (trainable: false), which jeras does not support yet");
+        if (c.has("trainable")) {
+            c.bool("trainable"); // a clear error when it is not a boolean
         }
+    }
+
+    /** Whether the layer or model of config {@code c} trains ({@code trainable}, true when absent). */
+    private static boolean trainable(Node c) {
+        return !c.has("trainable") || c.bool("trainable");
     }
 
     private static void checkDtype(Node c, Object dtype) {

@@ -147,6 +147,22 @@ public class GradientCheckTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
+    void frozenBatchNormalizationInTraining(Kernels kernels) {
+        // Frozen, a training call normalizes with the moving statistics: its input gradient is that of a constant affine map.
+        BatchNormalization bn = new BatchNormalization(0.9, 0.01);
+        bn.build(Shape.of(4), kernels, new SplittableRandom(1));
+        List<Tensor> weights = bn.getWeights(); // gamma, beta, moving mean, moving variance: away from 1 and 0
+        float[][] values = {{1.5f, -0.5f, 2f, 0.25f}, {0.1f, 0.2f, -0.3f, 0.4f}, {0.3f, -0.2f, 0.1f, 0f}, {0.5f, 2f, 0.04f, 1f}};
+        for (int i = 0; i < 4; i++) {
+            System.arraycopy(values[i], 0, weights.get(i).array(), 0, 4);
+        }
+        bn.setWeights(weights);
+        bn.setTrainable(false);
+        checkLayer(bn, Shape.of(4), 3, kernels, true);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
     void rescaling(Kernels kernels) {
         checkLayer(new Rescaling(1 / 255.0, -0.5), Shape.of(2, 3), 2, kernels, true);
     }

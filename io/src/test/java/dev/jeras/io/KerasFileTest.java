@@ -208,6 +208,30 @@ class KerasFileTest {
         assertThat(loaded.layers()).extracting(Layer::name).containsExactly("flatten", "dense", "dropout", "dense_1");
     }
 
+    @Test
+    void aFrozenLayerIsSavedFrozenAndLoadsFrozen() throws Exception {
+        Sequential model = quickstart(0.0); // no dropout, whose masks follow each model's own random state
+        model.layers().get(1).setTrainable(false);
+        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
+        train(model, 2, 7);
+        Path file = dir.resolve("frozen.keras");
+        model.save(file);
+        assertThat(json(file, "config.json").toString()).contains("\"name\": \"dense\", \"quantization_config\": null, \"trainable\": false");
+        Sequential loaded = Sequential.load(file);
+        assertThat(loaded.layers()).extracting(Layer::isTrainable).containsExactly(true, false, true, true);
+        assertThat(loaded.trainableWeights()).hasSize(2);
+        assertThat(loaded.countTrainableParams()).isEqualTo(1290);
+        // The optimizer's state covers the trainable weights only, as Keras's does, and training goes on from it.
+        assertThat(loaded.optimizer().slotVariables()).hasSize(4); // m and v of dense_1's kernel and bias
+        train(loaded, 1, 8);
+        train(model, 1, 8);
+        List<Tensor> a = model.getWeights();
+        List<Tensor> b = loaded.getWeights();
+        for (int i = 0; i < a.size(); i++) {
+            assertBitwiseEqual(b.get(i), a.get(i), "weight " + i + " after one more step");
+        }
+    }
+
     /** Training continues where it stopped: the same step on the original and the loaded model gives the same bits. */
     @Test
     void oneMoreStepAfterLoadingEqualsTheSameStepOnTheOriginal() throws Exception {
