@@ -295,8 +295,8 @@ final class KerasConfig {
                 config.put("decay_steps", c.decaySteps());
                 config.put("alpha", c.alpha());
                 config.put("name", "CosineDecay");
-                config.put("warmup_target", null);
-                config.put("warmup_steps", 0L);
+                config.put("warmup_target", c.warmupTarget());
+                config.put("warmup_steps", c.warmupSteps());
                 yield "CosineDecay";
             }
             case PiecewiseConstantDecay p -> {
@@ -770,10 +770,14 @@ final class KerasConfig {
             case "ExponentialDecay" -> new ExponentialDecay(c.number("initial_learning_rate"), c.integer("decay_steps"),
                     c.number("decay_rate"), c.has("staircase") && c.bool("staircase"));
             case "CosineDecay" -> {
-                if (c.has("warmup_steps") && !c.isNull("warmup_steps") && c.integer("warmup_steps") != 0) {
-                    throw c.error("warm-up is not supported; jeras's CosineDecay has none");
+                Double target = c.has("warmup_target") && !c.isNull("warmup_target") ? c.number("warmup_target") : null;
+                long warmupSteps = c.has("warmup_steps") && !c.isNull("warmup_steps") ? c.integer("warmup_steps") : 0;
+                try {
+                    yield new CosineDecay(c.number("initial_learning_rate"), c.integer("decay_steps"), numberOr(c, "alpha", 0),
+                            target, warmupSteps);
+                } catch (IllegalArgumentException e) {
+                    throw c.error(e.getMessage());
                 }
-                yield new CosineDecay(c.number("initial_learning_rate"), c.integer("decay_steps"), numberOr(c, "alpha", 0));
             }
             case "PiecewiseConstantDecay" -> {
                 List<Object> b = c.list("boundaries");

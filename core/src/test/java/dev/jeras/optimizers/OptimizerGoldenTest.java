@@ -181,6 +181,19 @@ class OptimizerGoldenTest {
         assertThat(new CosineDecay(0.1, 100, 0.1).at(100)).isCloseTo(0.01, offset(1e-12));
         assertThat(new CosineDecay(0.1, 100, 0.1).at(500)).as("held after decay_steps").isCloseTo(0.01, offset(1e-12));
         assertThat(new CosineDecay(0.1, 100).at(25)).isCloseTo(0.1 * 0.5 * (1 + Math.cos(Math.PI / 4)), offset(1e-12));
+        // With warm-up (Keras 3): linear from initial to the target over warmup_steps, then the decay from the
+        // target over decay_steps more, alpha a fraction of the target; warmup_steps is ignored without a target.
+        CosineDecay warm = new CosineDecay(0, 1000, 0.1, 0.1, 1000);
+        assertThat(warm.at(0)).isEqualTo(0);
+        assertThat(warm.at(250)).isCloseTo(0.025, offset(1e-12));
+        assertThat(warm.at(1000)).isCloseTo(0.1, offset(1e-12));
+        assertThat(warm.at(1500)).isCloseTo(0.1 * (0.9 * 0.5 + 0.1), offset(1e-12));
+        assertThat(warm.at(2000)).isCloseTo(0.01, offset(1e-12));
+        assertThat(warm.at(9000)).as("held after warm-up and decay").isCloseTo(0.01, offset(1e-12));
+        assertThat(new CosineDecay(0.5, 100, 0, 0.2, 0).at(0)).as("no warm-up steps: the decay starts from the target").isCloseTo(0.2, offset(1e-12));
+        assertThat(new CosineDecay(0.1, 100, 0, null, 50).at(50)).as("no target: warmup_steps is ignored").isCloseTo(0.05, offset(1e-12));
+        assertThatThrownBy(() -> new CosineDecay(0, 100)).hasMessageContaining("a positive initial rate");
+        assertThatThrownBy(() -> new CosineDecay(0.1, 100, 0, 0.1, -1)).hasMessageContaining("warm-up steps of at least 0");
         // PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1]): step <= 10 -> 1.0, <= 20 -> 0.5, else 0.1 (Keras's boundaries are inclusive).
         PiecewiseConstantDecay p = new PiecewiseConstantDecay(new long[] {10, 20}, new double[] {1.0, 0.5, 0.1});
         assertThat(p.at(0)).isEqualTo(1.0);

@@ -94,6 +94,8 @@ class FirstWeekFilesTest {
                         new BinaryCrossentropy(true), "binary_accuracy", "auc"), hot),
                 new Case("adamw", () -> compiled(mlp("adamw"), new AdamW(new CosineDecay(1e-3, 100), 0.01),
                         new MeanSquaredError(), "mae", "mse"), regression),
+                new Case("adam_cosine_warmup", () -> compiled(mlp("adam_cosine_warmup"),
+                        new Adam(new CosineDecay(0, 100, 0.1, 1e-3, 10)), new MeanSquaredError(), "mae"), regression),
                 new Case("adagrad", () -> compiled(mlp("adagrad"), new Adagrad(0.01).clipvalue(0.5), new Huber(0.5), "mae"), regression),
                 new Case("sgd_piecewise", () -> compiled(mlp("sgd_piecewise"),
                         new SGD(new PiecewiseConstantDecay(new long[] {2}, new double[] {0.01, 0.001}), 0, false),
