@@ -46,14 +46,15 @@ final class WorkerPool {
     /** The job being run and its number of parts, written before {@link #claims} announces them. */
     private Job job;
     private int parts;
-    /** The current job's number (high bits) and its next unclaimed part (low {@link #PART_BITS} bits). */
+    /**
+     * The current job's number (high bits) and its next unclaimed part (low {@link #PART_BITS} bits).
+     * Workers wait for the number to change.
+     */
     private final AtomicLong claims = new AtomicLong();
     /** Parts of the current job finished, by any thread. */
     private final AtomicInteger finished = new AtomicInteger();
     /** The first failure of any part of the current job. */
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    /** Jobs posted so far; workers wait for it to change. */
-    private volatile long posted;
 
     private WorkerPool(int threads) {
         this.threads = threads;
@@ -102,13 +103,12 @@ final class WorkerPool {
      */
     void runAcquired(Job job, int parts) {
         Worker[] ws = started();
-        long number = posted + 1;
+        long number = jobNumber() + 1;
         this.job = job;
         this.parts = parts;
         failure.set(null);
         finished.set(0);
-        claims.set(number << PART_BITS); // publishes job and parts to whoever claims a part of this number
-        posted = number;
+        claims.set(number << PART_BITS); // publishes the job to the workers, and job and parts to whoever claims a part
         for (int w = 0; w < parts - 1; w++) {
             ws[w].wake();
         }
@@ -124,6 +124,11 @@ final class WorkerPool {
         if (t instanceof Error e) {
             throw e;
         }
+    }
+
+    /** The number of the job posted last (0 before the first). */
+    private long jobNumber() {
+        return claims.get() >>> PART_BITS;
     }
 
     /** Claims and runs parts of job {@code number} until none is left unclaimed (or that job is over). */
@@ -192,7 +197,7 @@ final class WorkerPool {
             long start = System.nanoTime();
             int spins = 0;
             while (true) {
-                long p = posted;
+                long p = jobNumber();
                 if (p != seen) {
                     return p;
                 }
@@ -201,7 +206,7 @@ final class WorkerPool {
                     continue;
                 }
                 parked = true;
-                if (posted == seen) { // re-check after announcing: wake() either sees parked or we see the job
+                if (jobNumber() == seen) { // re-check after announcing: wake() either sees parked or we see the job
                     LockSupport.park(this);
                 }
                 parked = false;
