@@ -254,20 +254,12 @@ public abstract class Layer {
      * thread uses the layer. Returns this layer.
      */
     public Layer setTrainable(boolean trainable) {
-        boolean held = users.get() == TRAINING && trainer == Thread.currentThread();
-        if (!held) {
-            beginTraining("setTrainable");
-        }
-        try {
+        alone("setTrainable", () -> {
             for (Layer layer : family()) {
                 layer.trainable = trainable;
             }
             TRAINABLE_CHANGES.incrementAndGet();
-        } finally {
-            if (!held) {
-                endTraining();
-            }
-        }
+        });
         return this;
     }
 
@@ -311,12 +303,7 @@ public abstract class Layer {
                         + expected + ", received " + (values.get(i) == null ? "null" : values.get(i).shape().toString()));
             }
         }
-        // A callback inside this thread's own fit (EarlyStopping restoring the best weights) already holds the layer.
-        boolean held = users.get() == TRAINING && trainer == Thread.currentThread();
-        if (!held) {
-            beginTraining("setWeights");
-        }
-        try {
+        alone("setWeights", () -> {
             for (int i = 0; i < weights.size(); i++) {
                 Tensor v = values.get(i);
                 float[] dst = weights.get(i).value().array();
@@ -326,6 +313,21 @@ public abstract class Layer {
                     System.arraycopy(v.toArray(), 0, dst, 0, dst.length);
                 }
             }
+        });
+    }
+
+    /**
+     * Runs a change to the layer while holding it as training does, so that no other thread uses it
+     * meanwhile; a call from inside this thread's own training (a callback: EarlyStopping restoring
+     * the best weights) already holds it.
+     */
+    private void alone(String caller, Runnable change) {
+        boolean held = users.get() == TRAINING && trainer == Thread.currentThread();
+        if (!held) {
+            beginTraining(caller);
+        }
+        try {
+            change.run();
         } finally {
             if (!held) {
                 endTraining();
