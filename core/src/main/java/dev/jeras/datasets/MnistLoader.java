@@ -155,7 +155,10 @@ final class MnistLoader {
                 if (e.getCause() instanceof RuntimeException r) {
                     throw r;
                 }
-                throw new IllegalStateException(e.getCause());
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause()); // readIdx throws nothing checked
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DatasetException("interrupted while reading " + idx.get(0), e);

@@ -99,7 +99,7 @@ public final class BatchNormalization extends Layer {
             float[] mean = movingMean.value().array();
             float[] var = movingVariance.value().array();
             for (int j = 0; j < n; j++) {
-                float inv = (float) (1 / Math.sqrt(var[j] + epsilon));
+                float inv = movingInverseStd(var, j);
                 for (int r = 0; r < rows; r++) {
                     out[y.offset() + r * n + j] = g[j] * (in[x.offset() + r * n + j] - mean[j]) * inv + b[j];
                 }
@@ -142,8 +142,7 @@ public final class BatchNormalization extends Layer {
 
     /**
      * After a frozen forward the moving statistics are constants: {@code dx = dy * gamma * inv} with
-     * {@code inv = 1 / sqrt(moving_variance + epsilon)}, computed as the forward computes it. The
-     * frozen weights get no gradient.
+     * the forward's {@link #movingInverseStd}. The frozen weights get no gradient.
      */
     private Tensor frozenBackward(Tensor dy, boolean needInputGradient) {
         if (!needInputGradient) {
@@ -155,13 +154,18 @@ public final class BatchNormalization extends Layer {
         float[] g = gamma.value().array();
         float[] var = movingVariance.value().array();
         for (int j = 0; j < n; j++) {
-            float inv = (float) (1 / Math.sqrt(var[j] + epsilon));
+            float inv = movingInverseStd(var, j);
             for (int r = 0; r < rows; r++) {
                 int i = r * n + j;
                 dx.array()[dx.offset() + i] = dy.array()[dy.offset() + i] * g[j] * inv;
             }
         }
         return dx;
+    }
+
+    /** {@code 1 / sqrt(moving_variance[j] + epsilon)}, as inference and a frozen layer normalize with it. */
+    private float movingInverseStd(float[] movingVariance, int j) {
+        return (float) (1 / Math.sqrt(movingVariance[j] + epsilon));
     }
 
     private static float normalOrZero(float x) {

@@ -853,17 +853,14 @@ final class KerasConfig {
         };
     }
 
-    /** The keys every layer config has: a float32 dtype, and whether it trains (false: frozen). */
+    /** The dtype every layer config has: float32 only. ({@code trainable} is read by {@link #trainable}.) */
     private static void checkCommon(Node c) {
         if (c.has("dtype") && !c.isNull("dtype")) {
             checkDtype(c, c.get("dtype"));
         }
-        if (c.has("trainable")) {
-            c.bool("trainable"); // a clear error when it is not a boolean
-        }
     }
 
-    /** Whether the layer or model of config {@code c} trains ({@code trainable}, true when absent). */
+    /** Whether the layer or model of config {@code c} trains ({@code trainable}, true when absent; not a boolean is an error). */
     private static boolean trainable(Node c) {
         return !c.has("trainable") || c.bool("trainable");
     }

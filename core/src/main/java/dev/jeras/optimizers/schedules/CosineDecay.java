@@ -12,11 +12,13 @@ public record CosineDecay(double initialLearningRate, long decaySteps, double al
 
     /** Checks the arguments. */
     public CosineDecay {
-        boolean warmup = warmupTarget != null;
-        if (decaySteps <= 0 || !(alpha >= 0 && alpha <= 1) || warmupSteps < 0
-                || (warmup ? !(initialLearningRate >= 0) || !(warmupTarget > 0) || Double.isInfinite(warmupTarget)
-                        : !(initialLearningRate > 0))
-                || Double.isInfinite(initialLearningRate)) {
+        // Without warm-up the decay starts from the initial rate, which must then be positive; with
+        // warm-up it starts from the target, and the initial rate may be 0 (Keras's own example).
+        boolean rates = warmupTarget == null
+                ? initialLearningRate > 0
+                : initialLearningRate >= 0 && warmupTarget > 0 && warmupTarget < Double.POSITIVE_INFINITY;
+        if (!rates || !(initialLearningRate < Double.POSITIVE_INFINITY) || decaySteps <= 0 || !(alpha >= 0 && alpha <= 1)
+                || warmupSteps < 0) {
             throw new IllegalArgumentException("CosineDecay needs decay steps above 0, alpha in [0, 1], warm-up steps of at least 0, "
                     + "and a positive initial rate (with warm-up: a rate of at least 0 and a positive target), received initial "
                     + initialLearningRate + ", decay steps " + decaySteps + ", alpha " + alpha + ", warm-up target " + warmupTarget
