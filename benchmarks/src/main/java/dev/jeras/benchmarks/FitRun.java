@@ -6,17 +6,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import dev.jeras.Tensor;
-import dev.jeras.activations.Activation;
 import dev.jeras.datasets.Mnist;
 import dev.jeras.kernels.Kernels;
-import dev.jeras.layers.Dense;
-import dev.jeras.layers.Dropout;
-import dev.jeras.layers.Flatten;
-import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.EvalResult;
 import dev.jeras.models.FitOptions;
 import dev.jeras.models.Sequential;
-import dev.jeras.optimizers.Adam;
 
 /**
  * The quickstart's training, end to end, in the JVM it is started in (fresh, with default flags and
@@ -41,9 +35,7 @@ public final class FitRun {
         Mnist.Data mnist = Mnist.loadData();
         Tensor xTrain = mnist.xTrain().div(255f);
         Tensor xTest = mnist.xTest().div(255f);
-        Sequential model = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10))
-                .seed(seed);
-        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
+        Sequential model = Bench.quickstartModel(seed);
         double[] times = new double[epochs];
         double fit = 0;
         for (int e = 0; e < epochs; e++) {

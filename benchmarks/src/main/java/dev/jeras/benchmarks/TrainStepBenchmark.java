@@ -15,11 +15,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.jeras.Tensor;
-import dev.jeras.activations.Activation;
-import dev.jeras.layers.Dense;
-import dev.jeras.layers.Dropout;
-import dev.jeras.layers.Flatten;
-import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.Sequential;
 import dev.jeras.optimizers.Adam;
 
@@ -46,9 +41,7 @@ public class TrainStepBenchmark {
 
     @Setup
     public void setup() {
-        model = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10))
-                .useKernels(Bench.kernels(kernels)).seed(1);
-        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
+        model = Bench.quickstartModel(1).useKernels(Bench.kernels(kernels));
         float[] pixels = Bench.random(32 * 28 * 28, 5);
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = Math.abs(pixels[i]); // like MNIST scaled to [0, 1]

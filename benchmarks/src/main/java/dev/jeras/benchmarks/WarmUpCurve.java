@@ -7,17 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.jeras.Tensor;
-import dev.jeras.activations.Activation;
 import dev.jeras.callbacks.Callback;
 import dev.jeras.datasets.Mnist;
 import dev.jeras.kernels.Kernels;
-import dev.jeras.layers.Dense;
-import dev.jeras.layers.Dropout;
-import dev.jeras.layers.Flatten;
-import dev.jeras.losses.SparseCategoricalCrossentropy;
 import dev.jeras.models.FitOptions;
 import dev.jeras.models.Sequential;
-import dev.jeras.optimizers.Adam;
 
 /**
  * Where the quickstart's first epoch goes: its steps timed in groups (the first ten one by one, then
@@ -37,9 +31,7 @@ public final class WarmUpCurve {
         System.out.println("kernels: " + Kernels.active().name());
         Mnist.Data mnist = Mnist.loadData();
         Tensor x = mnist.xTrain().div(255f);
-        Sequential model = new Sequential(new Flatten(28, 28), new Dense(128, Activation.RELU), new Dropout(0.2), new Dense(10))
-                .seed(1);
-        model.compile(new Adam(), new SparseCategoricalCrossentropy(true), "accuracy");
+        Sequential model = Bench.quickstartModel(1);
 
         int steps = epochs * ((x.rows() + 31) / 32);
         long[] ends = new long[steps];
