@@ -13,10 +13,7 @@ import dev.jeras.kernels.Kernels;
  * {@code max(z, 0) - z y + log(1 + exp(-|z|))} (as TensorFlow's and JAX's Keras compute it; Keras's
  * NumPy backend clips the sigmoid instead). Label smoothing s makes targets {@code y (1 - s) + s / 2}.
  */
-public final class BinaryCrossentropy extends Loss {
-
-    private final boolean fromLogits;
-    private final double labelSmoothing;
+public final class BinaryCrossentropy extends SmoothedCrossentropy {
 
     /** Over probabilities (Keras's default). */
     public BinaryCrossentropy() {
@@ -30,22 +27,7 @@ public final class BinaryCrossentropy extends Loss {
 
     /** Over logits when {@code fromLogits}, with targets smoothed by {@code labelSmoothing} in [0, 1]. */
     public BinaryCrossentropy(boolean fromLogits, double labelSmoothing) {
-        super("binary_crossentropy");
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw new IllegalArgumentException("label smoothing must be in [0, 1], received " + labelSmoothing);
-        }
-        this.fromLogits = fromLogits;
-        this.labelSmoothing = labelSmoothing;
-    }
-
-    /** Whether predictions are logits. */
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    /** The label smoothing, as given. */
-    public double labelSmoothing() {
-        return labelSmoothing;
+        super("binary_crossentropy", fromLogits, labelSmoothing);
     }
 
     @Override
@@ -72,11 +54,11 @@ public final class BinaryCrossentropy extends Loss {
             for (int j = 0; j < cols; j++) {
                 int i = yPred.offset() + r * cols + j;
                 double y = yTrue.value(r, j);
-                y = labelSmoothing == 0 ? y : y * (1 - labelSmoothing) + 0.5 * labelSmoothing;
+                y = labelSmoothing() == 0 ? y : y * (1 - labelSmoothing()) + 0.5 * labelSmoothing();
                 double z = p[i];
                 double loss;
                 double d;
-                if (fromLogits) {
+                if (fromLogits()) {
                     loss = Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
                     d = 1 / (1 + Math.exp(-z)) - y;
                 } else {

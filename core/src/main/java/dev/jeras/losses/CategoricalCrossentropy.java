@@ -11,10 +11,7 @@ import dev.jeras.kernels.Kernels;
  * probabilities each row is divided by its sum and clipped to {@code [1e-7, 1 - 1e-7]}. With
  * {@code labelSmoothing} s the targets become {@code y * (1 - s) + s / classes}.
  */
-public final class CategoricalCrossentropy extends Loss {
-
-    private final boolean fromLogits;
-    private final double labelSmoothing;
+public final class CategoricalCrossentropy extends SmoothedCrossentropy {
 
     /** Over probabilities, no smoothing (Keras's defaults). */
     public CategoricalCrossentropy() {
@@ -28,22 +25,7 @@ public final class CategoricalCrossentropy extends Loss {
 
     /** Over logits when {@code fromLogits}, with targets smoothed by {@code labelSmoothing} in [0, 1]. */
     public CategoricalCrossentropy(boolean fromLogits, double labelSmoothing) {
-        super("categorical_crossentropy");
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw new IllegalArgumentException("label smoothing must be in [0, 1], received " + labelSmoothing);
-        }
-        this.fromLogits = fromLogits;
-        this.labelSmoothing = labelSmoothing;
-    }
-
-    /** Whether predictions are logits. */
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
-    /** The label smoothing, as given. */
-    public double labelSmoothing() {
-        return labelSmoothing;
+        super("categorical_crossentropy", fromLogits, labelSmoothing);
     }
 
     @Override
@@ -60,13 +42,13 @@ public final class CategoricalCrossentropy extends Loss {
         int rows = yPred.rows();
         int cols = yPred.size() / rows;
         float[] p = yPred.array();
-        double smooth = labelSmoothing;
+        double smooth = labelSmoothing();
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int row = yPred.offset() + r * cols;
             double w = weight(weights, r);
             int g = grad == null ? 0 : grad.offset() + r * cols;
-            if (fromLogits) {
+            if (fromLogits()) {
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < cols; j++) {
                     max = Math.max(max, p[row + j]);
